@@ -1,0 +1,110 @@
+"""The state of a battle: seats, rounds and the timing rules, as frozen values.
+
+`game.battle.step` moves it on; `game.messages` renders it for players and for the record.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from enum import StrEnum
+
+from game.bot import BotMove
+from game.questions import Question
+from game.record import Method, Outcome
+
+COUNTDOWN_SECONDS = 3.0
+QUESTION_SECONDS = 15.0
+REVEAL_SECONDS = 5.0
+SEAT_HOLD_SECONDS = 20.0
+REMATCH_SECONDS = 15.0
+LATE_NOTICE_SECONDS = (
+    2.0  # a right answer this soon after closing hears how much sooner the taker was
+)
+TYPED_POINTS = 3
+CHOICE_POINTS = 1
+
+
+def to_ms(seconds: float) -> int:
+    """Whole milliseconds, rounded (float subtraction would otherwise lose one now and then)."""
+    return round(seconds * 1000)
+
+
+class Phase(StrEnum):
+    COUNTDOWN = "countdown"
+    QUESTION = "question"
+    REVEAL = "reveal"
+    SAVING = "saving"
+    FINISHED = "finished"
+    CLOSED = "closed"  # the rematch window is over; the arena may forget the battle
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    user_id: str
+    nickname: str
+    bot: bool = False
+    score: int = 0
+    away_since: float | None = None
+    wants_rematch: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    user_id: str
+    method: Method
+    text: str
+    correct: bool
+    reason: str
+    at: float
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """One question as it is being played."""
+
+    opened_at: float
+    deadline: float
+    attempts: tuple[Attempt, ...] = ()
+    asked_alternatives: frozenset[str] = frozenset()
+    taken_by: str | None = None
+    closed_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Battle:
+    id: str
+    seats: tuple[Seat, Seat]
+    questions: tuple[Question, ...]
+    seed: int
+    created_at: float
+    category: str | None = None
+    bot_moves: tuple[BotMove | None, ...] = ()
+    phase: Phase = Phase.COUNTDOWN
+    index: int = -1  # the current question; -1 during the countdown
+    rounds: tuple[Round, ...] = ()
+    seq: int = 0
+    outcome: Outcome | None = None
+    winner_id: str | None = None
+    finished_at: float | None = None
+    first_closed_at: float | None = None
+
+    def seat(self, user_id: str) -> Seat | None:
+        return next((s for s in self.seats if s.user_id == user_id), None)
+
+    def opponent(self, user_id: str) -> Seat:
+        return self.seats[1] if self.seats[0].user_id == user_id else self.seats[0]
+
+    @property
+    def round(self) -> Round | None:
+        return self.rounds[self.index] if 0 <= self.index < len(self.rounds) else None
+
+    def choices_for(self, index: int, user_id: str) -> tuple[str, ...]:
+        """The four alternatives of question `index` in the order this player sees them."""
+        order = list(self.questions[index].alternatives)
+        random.Random(f"{self.seed}:{index}:{user_id}").shuffle(order)
+        return tuple(order)
+
+    def scores(self) -> dict[str, int]:
+        return {s.user_id: s.score for s in self.seats}

@@ -1,0 +1,135 @@
+"""How a battle looks from outside: the messages players receive and the durable record.
+
+Never puts an answer, alias or alternative into a message before that question has closed,
+and alternatives only into the message for the player who asked for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from game.battle_state import (
+    QUESTION_SECONDS,
+    REMATCH_SECONDS,
+    REVEAL_SECONDS,
+    Battle,
+    Phase,
+    to_ms,
+)
+from game.record import AttemptEntry, BattleRecord, PlayerEntry, QuestionEntry
+
+
+def question_message(battle: Battle, index: int, now: float) -> dict[str, Any]:
+    """The question as players may see it: never the answer, never the alternatives."""
+    question = battle.questions[index]
+    round_ = battle.rounds[index]
+    return {
+        "type": "question",
+        "index": index,
+        "count": len(battle.questions),
+        "category": question.category,
+        "difficulty": question.difficulty,
+        "text": question.text,
+        "seconds": QUESTION_SECONDS,
+        "remaining_ms": max(0, to_ms(round_.deadline - now)),
+    }
+
+
+def reveal_message(battle: Battle, index: int) -> dict[str, Any]:
+    """Everything about a closed question: the answer, both attempts, why, the points."""
+    question, round_ = battle.questions[index], battle.rounds[index]
+    taken = next((a for a in round_.attempts if a.correct), None)
+    last = index + 1 >= len(battle.questions)
+    return {
+        "type": "reveal",
+        "index": index,
+        "answer": question.answer,
+        "attempts": [
+            {
+                "by": a.user_id,
+                "method": a.method.value,
+                "text": a.text,
+                "correct": a.correct,
+                "reason": a.reason,
+                "points": a.points,
+                "at_ms": to_ms(a.at - round_.opened_at),
+            }
+            for a in round_.attempts
+        ],
+        "taken_by": round_.taken_by,
+        "at_ms": to_ms(taken.at - round_.opened_at) if taken else None,
+        "did_you_know": question.did_you_know or None,
+        "scores": battle.scores(),
+        "next_in_ms": None if last else int(REVEAL_SECONDS * 1000),
+    }
+
+
+def to_record(battle: Battle) -> BattleRecord:
+    """The durable record of a battle that has ended."""
+    assert battle.outcome is not None and battle.finished_at is not None
+    return BattleRecord(
+        id=battle.id,
+        started_at=battle.created_at,
+        finished_at=battle.finished_at,
+        outcome=battle.outcome,
+        winner_id=battle.winner_id,
+        category=battle.category,
+        players=tuple(PlayerEntry(s.user_id, s.nickname, s.score, s.bot) for s in battle.seats),
+        questions=tuple(
+            QuestionEntry(
+                question_id=battle.questions[i].id,
+                taken_by=r.taken_by,
+                attempts=tuple(
+                    AttemptEntry(
+                        a.user_id,
+                        a.method,
+                        a.text,
+                        a.correct,
+                        a.reason,
+                        to_ms(a.at - r.opened_at),
+                        a.points,
+                    )
+                    for a in r.attempts
+                ),
+            )
+            for i, r in enumerate(battle.rounds)
+        ),
+    )
+
+
+def result_message(battle: Battle) -> dict[str, Any]:
+    return {
+        "type": "result",
+        "outcome": battle.outcome.value if battle.outcome else None,
+        "winner": battle.winner_id,
+        "scores": battle.scores(),
+        "replay": f"/battles/{battle.id}",
+        "rematch_ms": int(REMATCH_SECONDS * 1000),
+    }
+
+
+def snapshot(battle: Battle, user_id: str, now: float) -> dict[str, Any]:
+    """The whole battle as `user_id` may see it: what a reconnecting client needs to redraw."""
+    index, round_ = battle.index, battle.round
+    asking = battle.phase is Phase.QUESTION and round_ is not None
+    mine = next((a for a in round_.attempts if a.user_id == user_id), None) if round_ else None
+    return {
+        "battle": battle.id,
+        "seq": battle.seq,
+        "players": [{"id": s.user_id, "nickname": s.nickname, "bot": s.bot} for s in battle.seats],
+        "category": battle.category,
+        "phase": battle.phase.value,
+        "index": index,
+        "question": question_message(battle, index, now) if asking else None,
+        "alternatives": list(battle.choices_for(index, user_id))
+        if asking and round_ is not None and user_id in round_.asked_alternatives
+        else None,
+        "my_attempt": {"method": mine.method.value, "text": mine.text} if mine and asking else None,
+        "reveals": [
+            reveal_message(battle, i)
+            for i, r in enumerate(battle.rounds)
+            if r.closed_at is not None
+        ],
+        "scores": battle.scores(),
+        "result": result_message(battle) if battle.phase is Phase.FINISHED else None,
+    }
