@@ -21,18 +21,14 @@ from typing import Any
 from game.answers import MAX_ANSWER_LENGTH, Verdict, judge
 from game.battle_state import (
     CHOICE_POINTS,
-    COUNTDOWN_SECONDS,
-    LATE_NOTICE_SECONDS,
-    QUESTION_SECONDS,
-    REMATCH_SECONDS,
-    REVEAL_SECONDS,
-    SEAT_HOLD_SECONDS,
+    DEFAULT_TIMING,
     TYPED_POINTS,
     Attempt,
     Battle,
     Phase,
     Round,
     Seat,
+    Timing,
     to_ms,
 )
 from game.bot import BotMove
@@ -70,6 +66,7 @@ def start_battle(
     seed: int,
     category: str | None = None,
     bot_moves: Sequence[BotMove | None] = (),
+    timing: Timing = DEFAULT_TIMING,
 ) -> tuple[Battle, list[Effect]]:
     """A new battle in its countdown, and the effects that announce it."""
     if seats[0].user_id == seats[1].user_id:
@@ -84,6 +81,7 @@ def start_battle(
         created_at=now,
         category=category,
         bot_moves=tuple(bot_moves),
+        timing=timing,
     )
     out = _Out(battle)
     out.broadcast(
@@ -92,10 +90,10 @@ def start_battle(
             "players": [{"id": s.user_id, "nickname": s.nickname, "bot": s.bot} for s in seats],
             "questions": len(questions),
             "category": category,
-            "starts_in_ms": int(COUNTDOWN_SECONDS * 1000),
+            "starts_in_ms": to_ms(timing.countdown),
         }
     )
-    out.schedule(now + COUNTDOWN_SECONDS, PhaseTimeout(Phase.COUNTDOWN, -1))
+    out.schedule(now + timing.countdown, PhaseTimeout(Phase.COUNTDOWN, -1))
     return out.done()
 
 
@@ -191,7 +189,7 @@ def _on_phase_timeout(out: _Out, now: float) -> None:
 
 
 def _open_question(out: _Out, index: int, now: float) -> None:
-    deadline = now + QUESTION_SECONDS
+    deadline = now + out.battle.timing.question
     out.update(phase=Phase.QUESTION, index=index, rounds=(*out.battle.rounds, Round(now, deadline)))
     out.broadcast(question_message(out.battle, index, now))
     out.schedule(deadline, PhaseTimeout(Phase.QUESTION, index))
@@ -231,7 +229,7 @@ def _late_notice(out: _Out, user_id: str, index: int, text: str, now: float) -> 
     if (
         round_.taken_by in (None, user_id)
         or round_.closed_at is None
-        or now - round_.closed_at > LATE_NOTICE_SECONDS
+        or now - round_.closed_at > battle.timing.late_notice
         or any(a.user_id == user_id for a in round_.attempts)
     ):
         return
@@ -333,7 +331,7 @@ def _close_question(out: _Out, now: float) -> None:
     out.set_round(round_)
     out.update(phase=Phase.REVEAL, first_closed_at=battle.first_closed_at or now)
     out.broadcast(reveal_message(out.battle, battle.index))
-    out.schedule(now + REVEAL_SECONDS, PhaseTimeout(Phase.REVEAL, battle.index))
+    out.schedule(now + battle.timing.reveal, PhaseTimeout(Phase.REVEAL, battle.index))
 
 
 def _leader(battle: Battle) -> str | None:
@@ -354,7 +352,7 @@ def _saved(out: _Out, now: float) -> None:
         return
     out.update(phase=Phase.FINISHED)
     out.broadcast(result_message(battle))
-    out.schedule(now + REMATCH_SECONDS, PhaseTimeout(Phase.FINISHED, battle.index))
+    out.schedule(now + battle.timing.rematch, PhaseTimeout(Phase.FINISHED, battle.index))
 
 
 def _disconnected(out: _Out, user_id: str, now: float) -> None:
@@ -366,9 +364,9 @@ def _disconnected(out: _Out, user_id: str, now: float) -> None:
         return
     out.send(
         out.battle.opponent(user_id).user_id,
-        {"type": "away", "player": user_id, "hold_ms": int(SEAT_HOLD_SECONDS * 1000)},
+        {"type": "away", "player": user_id, "hold_ms": to_ms(out.battle.timing.seat_hold)},
     )
-    out.schedule(now + SEAT_HOLD_SECONDS, SeatExpired(user_id, now))
+    out.schedule(now + out.battle.timing.seat_hold, SeatExpired(user_id, now))
 
 
 def _reconnected(out: _Out, user_id: str, now: float) -> None:

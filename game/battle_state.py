@@ -13,14 +13,22 @@ from game.bot import BotMove
 from game.questions import Question
 from game.record import Method, Outcome
 
-COUNTDOWN_SECONDS = 3.0
-QUESTION_SECONDS = 15.0
-REVEAL_SECONDS = 5.0
-SEAT_HOLD_SECONDS = 20.0
-REMATCH_SECONDS = 15.0
-LATE_NOTICE_SECONDS = (
-    2.0  # a right answer this soon after closing hears how much sooner the taker was
-)
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """How long each part of a battle lasts, in seconds. Tests and demos may shorten them."""
+
+    countdown: float = 3.0
+    question: float = 15.0
+    reveal: float = 5.0
+    seat_hold: float = 20.0
+    rematch: float = 15.0
+    # A right answer this soon after the question closed is told how much sooner the taker was.
+    late_notice: float = 2.0
+
+
+DEFAULT_TIMING = Timing()
+
 TYPED_POINTS = 3
 CHOICE_POINTS = 1
 
@@ -81,6 +89,7 @@ class Battle:
     created_at: float
     category: str | None = None
     bot_moves: tuple[BotMove | None, ...] = ()
+    timing: Timing = DEFAULT_TIMING
     phase: Phase = Phase.COUNTDOWN
     index: int = -1  # the current question; -1 during the countdown
     rounds: tuple[Round, ...] = ()

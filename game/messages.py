@@ -9,9 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from game.battle_state import (
-    QUESTION_SECONDS,
-    REMATCH_SECONDS,
-    REVEAL_SECONDS,
     Battle,
     Phase,
     to_ms,
@@ -30,7 +27,7 @@ def question_message(battle: Battle, index: int, now: float) -> dict[str, Any]:
         "category": question.category,
         "difficulty": question.difficulty,
         "text": question.text,
-        "seconds": QUESTION_SECONDS,
+        "seconds": battle.timing.question,
         "remaining_ms": max(0, to_ms(round_.deadline - now)),
     }
 
@@ -60,7 +57,7 @@ def reveal_message(battle: Battle, index: int) -> dict[str, Any]:
         "at_ms": to_ms(taken.at - round_.opened_at) if taken else None,
         "did_you_know": question.did_you_know or None,
         "scores": battle.scores(),
-        "next_in_ms": None if last else int(REVEAL_SECONDS * 1000),
+        "next_in_ms": None if last else to_ms(battle.timing.reveal),
     }
 
 
@@ -104,7 +101,7 @@ def result_message(battle: Battle) -> dict[str, Any]:
         "winner": battle.winner_id,
         "scores": battle.scores(),
         "replay": f"/battles/{battle.id}",
-        "rematch_ms": int(REMATCH_SECONDS * 1000),
+        "rematch_ms": to_ms(battle.timing.rematch),
     }
 
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 import pytest
 
 from game.battle import start_battle, step
-from game.battle_state import (
-    COUNTDOWN_SECONDS,
-    QUESTION_SECONDS,
-    REMATCH_SECONDS,
-    REVEAL_SECONDS,
-    SEAT_HOLD_SECONDS,
-    Battle,
-    Phase,
-    Seat,
-)
+from game.battle_state import Battle, Phase, Seat, Timing
 from game.bot import BotMove
 from game.events import (
     AskAlternatives,
@@ -41,6 +32,12 @@ from game.record import Method, Outcome
 
 T0 = 1_000_000.0
 ANN, BOB = "u-ann", "u-bob"
+TIMING = Timing()
+COUNTDOWN_SECONDS = TIMING.countdown
+QUESTION_SECONDS = TIMING.question
+REVEAL_SECONDS = TIMING.reveal
+SEAT_HOLD_SECONDS = TIMING.seat_hold
+REMATCH_SECONDS = TIMING.rematch
 
 QUESTIONS = tuple(
     Question(
