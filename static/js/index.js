@@ -1,0 +1,3 @@
+import Controller from './controller.js';
+
+new Controller(document.querySelector('#game'));

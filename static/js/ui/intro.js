@@ -1,0 +1,19 @@
+// The 3-2-1 before the first question, with who you are playing.
+import { $, secondsLeft, tick } from '../utils.js';
+
+export default class Intro {
+  constructor() {
+    this._count = $('#intro-count');
+    this._stop = () => {};
+  }
+
+  /** Counts down `ms` (unknown after a reload: then just "Get ready"). */
+  start(opponentName, ms) {
+    $('#intro-opponent').textContent = opponentName;
+    this._stop();
+    const known = typeof ms === 'number';
+    this._count.classList.toggle('words', !known);
+    if (known) this._stop = tick(ms, (left) => { this._count.textContent = left ? secondsLeft(left) : 'Go!'; });
+    else this._count.textContent = 'Get ready';
+  }
+}

@@ -1,0 +1,20 @@
+// The score line: you on the left, the opponent (named, a bot marked as such) on the right.
+import { $, el } from '../utils.js';
+
+export default class Scoreboard {
+  constructor() {
+    this._mine = $('[data-seat="me"]');
+    this._theirs = $('[data-seat="them"]');
+    this._name = $('#opponent-name');
+  }
+
+  setOpponent(opponent) {
+    this._name.textContent = opponent.nickname;
+    if (opponent.bot) this._name.append(' ', el('span', 'tag', 'practice bot'));
+  }
+
+  setScores(scores, meId, opponentId) {
+    this._mine.textContent = scores[meId] ?? 0;
+    this._theirs.textContent = scores[opponentId] ?? 0;
+  }
+}
