@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,6 +30,9 @@ T = TypeVar("T")
 Ts = TypeVarTuple("Ts")
 
 SCHEMA_VERSION = 1
+
+_WAL_SWITCH_ATTEMPTS = 100
+_WAL_SWITCH_PAUSE = 0.02  # seconds, on the adapter's thread
 
 # Applied in order inside one transaction when the file's user_version is older than
 # SCHEMA_VERSION. A later version appends its own list of statements; earlier ones never change.
@@ -126,7 +130,7 @@ class SQLiteStore(Store):
             self._path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: transactions are the explicit BEGIN/COMMIT above.
             self._db = sqlite3.connect(self._path, timeout=10.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode = WAL")
+            _use_write_ahead_log(self._db)
             self._db.execute("PRAGMA synchronous = FULL")
         with self._transaction() as db:
             (version,) = db.execute("PRAGMA user_version").fetchone()
@@ -285,6 +289,20 @@ class SQLiteStore(Store):
     def _recent_question_ids(self, user_id: str, limit: int, since: float) -> set[str]:
         rows = self._conn.execute(_RECENT_QUESTION_IDS, (user_id, limit, user_id, since))
         return {question_id for (question_id,) in rows}
+
+
+def _use_write_ahead_log(db: sqlite3.Connection) -> None:
+    # Two connections switching a new file to WAL at the same moment would deadlock, so SQLite
+    # fails one of them at once instead of waiting out the busy timeout; that one tries again.
+    for _ in range(_WAL_SWITCH_ATTEMPTS - 1):
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            time.sleep(_WAL_SWITCH_PAUSE)
+    db.execute("PRAGMA journal_mode = WAL")
 
 
 def _dumps(document: object) -> str:
