@@ -1,0 +1,315 @@
+"""The answer judge: forgive typos and formatting, refuse wrong answers that look alike.
+
+    judge("Sweeden", ["Sweden"]).reason == "1 typo forgiven"
+    judge("Iraq", ["Iran"]).reason == "'Iraq' is a different answer"
+
+The rules, in order:
+1. Empty, punctuation-only and over-long input is refused at once.
+2. Text equal to an accepted answer once normalized (game.normalize) is right; so is the same
+   set of words in another order.
+3. Text equal to a wrong alternative, or to another well-known name (game.entities), is refused.
+4. Otherwise each word may differ from the answer's word by a few Damerau edits (a swap, or a
+   letter moved, counts as one), scaled by the word's length (`typo_budget`); a word with
+   digits in it must be exact. With `person=True` the surname alone is enough.
+5. A typo is still refused when it is at least as close to a wrong alternative, or to another
+   well-known name of the answer's kind, as to the answer.
+
+Pure: standard library, rapidfuzz, anyascii and the game modules named above; the entity
+lists are read once, on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from rapidfuzz.distance import DamerauLevenshtein, Indel
+
+from game.entities import entities
+from game.normalize import Form, form, normalize, roman_value
+
+__all__ = ["MAX_ANSWER_LENGTH", "How", "Verdict", "judge", "normalize", "typo_budget"]
+
+MAX_ANSWER_LENGTH = 100
+_FAR = 1_000  # a word too far from the answer's word
+_CLASH = 2_000  # two numbers that differ
+_NAME_SUFFIXES = frozenset(("jr", "sr", "junior", "senior"))
+
+
+class How(StrEnum):
+    """How a right answer matched; a refused answer has no `how`."""
+
+    EXACT = "exact"
+    NORMALIZED = "normalized"
+    ALIAS = "alias"
+    TYPO = "typo"
+    SURNAME = "surname"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The judge's decision and a short reason the game shows both players at the reveal.
+
+    `matched` is the accepted answer the text matched (None when refused), `how` how it
+    matched (None when refused), `edits` the typos forgiven.
+    """
+
+    correct: bool
+    matched: str | None
+    how: How | None
+    edits: int
+    reason: str
+
+
+def typo_budget(length: int) -> int:
+    """Edits forgiven in a word of `length` letters: none up to 4, then about one per 5."""
+    return 0 if length <= 4 else 1 if length <= 8 else 2 if length <= 13 else 3
+
+
+def judge(
+    typed: str, accepted: Sequence[str], wrong: Sequence[str] = (), *, person: bool = False
+) -> Verdict:
+    """Decide whether `typed` names an `accepted` answer (canonical answer first, then aliases).
+
+    `wrong` holds the question's wrong alternatives and any answers it refuses; `person` says
+    the answer is a person's name. Never raises for any text.
+    """
+    if len(typed) > MAX_ANSWER_LENGTH:
+        return _refused("answer too long")
+    text = form(typed)
+    if not text.words:
+        return _refused("empty answer")
+    question = _question(tuple(accepted), tuple(wrong), person)
+    same = question.by_compact.get(text.compact) or question.by_bag.get(_bag(text))
+    if same is not None:
+        return _accepted(same, typed, 0)
+    other = _other_answer(text.compact, question)
+    if other is not None:
+        return _refused(f"'{other}' is a different answer")
+    target, edits, clash = _closest(text, question)
+    if target is None:
+        if clash:
+            return _refused("numbers must be exact")
+        if text.compact in question.given_names:
+            return _refused("first name alone is not enough")
+        return _refused("not the answer")
+    rival = _rival(text, target, question, person) if edits else None
+    if rival is not None:
+        return _refused(f"too close to '{rival}'")
+    return _accepted(target, typed, edits)
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """One form the judge accepts: an answer, an alias, or the surname of either."""
+
+    text: str  # the accepted answer as written
+    form: Form
+    alias: bool
+    surname: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Wrong:
+    text: str
+    compacts: tuple[str, ...]  # the whole answer and, for people, its surnames
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    targets: tuple[_Target, ...]
+    by_compact: dict[str, _Target]
+    by_bag: dict[tuple[str, ...], _Target]  # sorted words: the same words in another order
+    wrong: tuple[_Wrong, ...]
+    ids: frozenset[str]  # names (and entity ids) of the answer itself: never its own look-alike
+    kinds: frozenset[str]  # entity lists a look-alike is searched in
+    given_names: frozenset[str]
+
+
+@lru_cache(maxsize=4096)
+def _question(accepted: tuple[str, ...], wrong: tuple[str, ...], person: bool) -> _Question:
+    """Everything about a question's answers that does not depend on the typed text."""
+    wrongs = tuple(_Wrong(w, _compacts(form(w), person)) for w in wrong if form(w).words)
+    wrong_compacts = {c for w in wrongs for c in w.compacts}
+    targets: list[_Target] = []
+    given_names: set[str] = set()
+    for position, answer in enumerate(accepted):
+        whole = form(answer)
+        if not whole.words:
+            continue
+        targets.append(_Target(answer, whole, position > 0, False))
+        if person and len(whole.words) > 1:
+            given_names.add(whole.words[0])
+            targets.extend(
+                _Target(answer, surname, position > 0, True)
+                for surname in _surnames(whole)
+                if surname.compact not in wrong_compacts  # "Williams" for Venus, not Serena
+            )
+    by_compact: dict[str, _Target] = {}
+    by_bag: dict[tuple[str, ...], _Target] = {}
+    for target in targets:
+        by_compact.setdefault(target.form.compact, target)
+        by_bag.setdefault(_bag(target.form), target)
+    index = entities()
+    ids = {t.form.compact for t in targets}
+    ids |= {i for c in list(ids) for i in index.ids.get(c, ())}
+    kinds = {k for t in targets for k in index.kinds.get(t.form.compact, ())}
+    if person:
+        kinds.add("people")
+    return _Question(
+        targets=tuple(targets),
+        by_compact=by_compact,
+        by_bag=by_bag,
+        wrong=wrongs,
+        ids=frozenset(ids),
+        kinds=frozenset(kinds & index.all_kinds or index.all_kinds),
+        given_names=frozenset(given_names - ids),
+    )
+
+
+def _surnames(whole: Form) -> list[Form]:
+    """The trailing words a person is known by: "luther king" and "king" for Martin Luther
+    King Jr.; "van gogh" and "gogh" for Vincent van Gogh."""
+    words = list(whole.words)
+    while len(words) > 1 and (words[-1] in _NAME_SUFFIXES or words[-1].isdigit()):
+        words.pop()
+    return [Form.of(tuple(words[start:])) for start in range(1, len(words))]
+
+
+def _compacts(whole: Form, person: bool) -> tuple[str, ...]:
+    surnames = _surnames(whole) if person else []
+    return (whole.compact, *(s.compact for s in surnames))
+
+
+def _bag(text: Form) -> tuple[str, ...]:
+    return tuple(sorted(text.words))
+
+
+def _other_answer(compact: str, question: _Question) -> str | None:
+    """The wrong alternative or well-known name the text is exactly, if any."""
+    for wrong in question.wrong:
+        if compact in wrong.compacts:
+            return wrong.text
+    index = entities()
+    ids = index.ids.get(compact)
+    if ids and not ids & question.ids:
+        return index.names[compact]
+    return None
+
+
+def _closest(text: Form, question: _Question) -> tuple[_Target | None, int, bool]:
+    """The accepted form within the typo budget with fewest edits, its edits, and whether
+    some form failed only because a number differed."""
+    best: _Target | None = None
+    best_edits = _FAR
+    clash = False
+    for target in question.targets:
+        edits = _edits(text, target.form)
+        clash = clash or edits == _CLASH
+        if edits < best_edits:
+            best, best_edits = target, edits
+    return best, best_edits, clash
+
+
+def _edits(text: Form, answer: Form) -> int:
+    """Typos between `text` and `answer`, word by word, else over the letters without spaces
+    (so "newyrok" is judged against "newyork"); _FAR or _CLASH when not within the budget."""
+    if len(text.words) == len(answer.words):
+        total = 0
+        for typed_word, answer_word in zip(text.words, answer.words, strict=True):
+            edits = _word_edits(typed_word, answer_word)
+            if edits >= _FAR:
+                break
+            total += edits
+        else:
+            return total
+        if edits == _CLASH:
+            return _CLASH
+    if text.numbers != answer.numbers:
+        return _CLASH if text.numbers and answer.numbers else _FAR
+    budget = sum(typo_budget(len(w)) for w in answer.words if not _has_digit(w))
+    edits = distance(text.compact, answer.compact, budget)
+    return edits if edits <= budget else _FAR
+
+
+def _word_edits(typed: str, answer: str) -> int:
+    if typed == answer:
+        return 0
+    if _has_digit(typed) or _has_digit(answer):
+        typed_number, answer_number = _number(typed), _number(answer)
+        if typed_number is None or answer_number is None:
+            return _FAR
+        return 0 if typed_number == answer_number else _CLASH
+    budget = typo_budget(len(answer))
+    edits = distance(typed, answer, budget)
+    return edits if edits <= budget else _FAR
+
+
+def _number(word: str) -> str | None:
+    """A word read as a number: digits as they are, a Roman numeral in any case ("viii")."""
+    if word.replace(".", "", 1).isdigit():
+        return word
+    value = roman_value(word)
+    return None if value is None else str(value)
+
+
+def distance(a: str, b: str, limit: int | None = None) -> int:
+    """Damerau edits between `a` and `b`, a letter moved elsewhere counting as one edit
+    ("ghandi" -> "gandhi"); with `limit`, any answer above it means "more than `limit`"."""
+    edits = DamerauLevenshtein.distance(a, b, score_cutoff=limit)
+    if edits > 1 and len(a) == len(b):
+        edits = min(edits, Indel.distance(a, b) // 2)
+    return edits
+
+
+def _rival(text: Form, target: _Target, question: _Question, person: bool) -> str | None:
+    """A wrong alternative or well-known name of the answer's kind at least as close to the
+    text as the answer it matched, if any."""
+    probes = [(text.compact, target.form.compact)]
+    if person and len(text.words) > 1 and not target.surname:
+        # "Claude Manet" for Claude Monet: the surname alone decides.
+        probes.append((text.words[-1], target.form.words[-1]))
+    index = entities()
+    for typed, answer in probes:
+        limit = distance(typed, answer)
+        if limit == 0 or index.ids.get(typed, frozenset()) & question.ids:
+            continue  # the same thing, or another spelling of it ("Cesium" for Caesium)
+        for wrong in question.wrong:
+            if any(distance(typed, c, limit) <= limit for c in wrong.compacts):
+                return wrong.text
+        for name in index.near(typed, question.kinds, limit):
+            if not index.ids[name] & question.ids and distance(typed, name, limit) <= limit:
+                return index.names[name]
+    return None
+
+
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def _accepted(target: _Target, typed: str, edits: int) -> Verdict:
+    if target.surname:
+        how = How.SURNAME
+        reason = "surname is enough" + (f", {_typos(edits)} forgiven" if edits else "")
+    elif edits:
+        how, reason = How.TYPO, f"{_typos(edits)} forgiven"
+    elif target.alias:
+        how, reason = How.ALIAS, f"accepted as '{target.text}'"
+    elif typed.strip() == target.text:
+        how, reason = How.EXACT, "exact"
+    elif target.form.numbers:
+        how, reason = How.NUMBER, "same number"
+    else:
+        how, reason = How.NORMALIZED, "same answer, written differently"
+    return Verdict(True, target.text, how, edits, reason)
+
+
+def _typos(edits: int) -> str:
+    return "1 typo" if edits == 1 else f"{edits} typos"
+
+
+def _refused(reason: str) -> Verdict:
+    return Verdict(False, None, None, 0, reason)
