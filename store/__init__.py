@@ -1,1 +1,1 @@
-"""Persistence: one async port (store.port.Store) and its adapters. No SQL or driver types leak out."""
+"""Persistence: one async port (store.port.Store) and its adapters; no SQL leaks out."""

@@ -1,0 +1,127 @@
+"""Kwissle's entry point: which process to run, with which settings.
+
+    python app.py game --port 10001     one game process on 127.0.0.1:10001
+    python app.py run                   everything the site needs on this machine
+    python app.py questions check|load|dump FILE...
+
+Adapters are built here and nowhere else; see settings.py for every knob.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tornado.httpserver import HTTPServer
+
+from bank import commands as bank_commands
+from bus.local import LocalPool, LocalRelay
+from handlers.application import make_game_app
+from settings import Settings, load_settings
+from sockets.arena import Arena, ArenaConfig
+from store.factory import make_store
+from store.port import Store
+
+ROOT = Path(__file__).resolve().parent
+SHIPPED_BANK = sorted((ROOT / "data" / "questions").glob("*.jsonl"))
+
+log = logging.getLogger("kwissle")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="app.py", description="Kwissle, real-time quiz battles.")
+    parser.add_argument("--var", type=Path, help="folder for local state (env KWISSLE_VAR)")
+    parser.add_argument("--database-url", help="sqlite:///PATH (env KWISSLE_DATABASE_URL)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    game = commands.add_parser("game", help="serve one game process")
+    game.add_argument("--port", type=int, help="port (env KWISSLE_GAME_PORT, default 10001)")
+    game.add_argument("--host", help="address to bind (env KWISSLE_HOST, default 127.0.0.1)")
+
+    run = commands.add_parser("run", help="run the whole site on this machine, embedded defaults")
+    run.add_argument("--port", type=int, help="game port (default 10001)")
+    run.add_argument("--host", help="address to bind (default 127.0.0.1)")
+
+    questions = commands.add_parser("questions", help="check, load or dump question files")
+    actions = questions.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = actions.add_parser("check", help="check question files against every rule")
+    check.add_argument("files", nargs="+", type=Path)
+    load = actions.add_parser("load", help="import question files into the store (idempotent)")
+    load.add_argument("files", nargs="+", type=Path)
+    dump = actions.add_parser("dump", help="write every stored question, one file per category")
+    dump.add_argument("out_dir", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = load_settings(
+        var_dir=args.var,
+        database_url=args.database_url,
+        game_port=getattr(args, "port", None),
+        host=getattr(args, "host", None),
+    )
+    if args.command == "questions":
+        if args.action == "check":
+            return bank_commands.check(args.files)
+        return asyncio.run(_questions(settings, args))
+    return asyncio.run(_serve(settings, load_bank_if_empty=args.command == "run"))
+
+
+def open_store(settings: Settings) -> Store:
+    return make_store(settings.database_url, settings.var_dir / "kwissle.db")
+
+
+async def _questions(settings: Settings, args: argparse.Namespace) -> int:
+    store = open_store(settings)
+    await store.open()
+    try:
+        if args.action == "load":
+            summary = await bank_commands.load(args.files, store)
+            return 1 if summary.refused else 0
+        await bank_commands.dump(store, args.out_dir)
+        return 0
+    finally:
+        await store.close()
+
+
+async def _serve(settings: Settings, *, load_bank_if_empty: bool) -> int:
+    store = open_store(settings)
+    await store.open()
+    if load_bank_if_empty and not await store.all_questions():
+        log.info("empty store: loading the shipped question bank")
+        await bank_commands.load(SHIPPED_BANK, store)
+    relay = LocalRelay()
+    arena = Arena(
+        store=store,
+        pool=LocalPool(),
+        relay=relay,
+        config=ArenaConfig(timing=settings.timing, bot_offer_seconds=settings.bot_offer_seconds),
+    )
+    app = make_game_app(settings, store, arena, relay)
+    server = HTTPServer(app)
+    server.listen(settings.game_port, address=settings.host)
+    log.info("game process on http://%s:%d/", settings.host, settings.game_port)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    log.info("shutting down: no new connections, finishing saves")
+    server.stop()
+    await arena.drain()
+    await store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

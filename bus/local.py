@@ -1,0 +1,49 @@
+"""In-process adapters of the bus ports, for a site that runs one game process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bus.port import Pool, Relay, Sink
+from game.matchmaking import Pairing, Seeker, find_partner
+
+
+class LocalRelay(Relay):
+    def __init__(self) -> None:
+        self._sinks: dict[str, list[Sink]] = {}
+
+    def attach(self, user_id: str, sink: Sink) -> None:
+        self._sinks.setdefault(user_id, []).append(sink)
+
+    def detach(self, user_id: str, sink: Sink) -> bool:
+        sinks = self._sinks.get(user_id, [])
+        if sink in sinks:
+            sinks.remove(sink)
+        if sinks:
+            return False
+        self._sinks.pop(user_id, None)
+        return True
+
+    def deliver(self, user_id: str, message: dict[str, Any]) -> None:
+        for sink in list(self._sinks.get(user_id, ())):
+            sink.deliver(message)
+
+
+class LocalPool(Pool):
+    def __init__(self) -> None:
+        self._queue: dict[str, Seeker] = {}  # insertion order is arrival order
+
+    async def join(self, seeker: Seeker) -> Pairing | None:
+        self._queue.pop(seeker.user_id, None)
+        pairing = find_partner(seeker, self._queue.values())
+        if pairing is None:
+            self._queue[seeker.user_id] = seeker
+            return None
+        del self._queue[pairing.first.user_id]
+        return pairing
+
+    async def leave(self, user_id: str) -> Seeker | None:
+        return self._queue.pop(user_id, None)
+
+    async def waiting(self, user_id: str) -> Seeker | None:
+        return self._queue.get(user_id)

@@ -1,0 +1,31 @@
+"""What a player may call themself. Pure: the same rule for the guest form and later accounts."""
+
+from __future__ import annotations
+
+import unicodedata
+
+MIN_LENGTH = 2
+MAX_LENGTH = 24
+
+
+class NicknameError(ValueError):
+    """The nickname breaks a rule; the message says which, in words for the player."""
+
+
+def validate_nickname(raw: str) -> str:
+    """The cleaned nickname (NFC, spaces collapsed), or NicknameError.
+
+    Refuses control, format (zero-width, direction overrides), private-use and unassigned
+    characters, so that every player's name looks like what it is.
+    """
+    name = " ".join(unicodedata.normalize("NFC", raw).split())
+    if len(name) < MIN_LENGTH:
+        raise NicknameError(f"Pick a nickname of at least {MIN_LENGTH} characters.")
+    if len(name) > MAX_LENGTH:
+        raise NicknameError(f"Keep your nickname to {MAX_LENGTH} characters or fewer.")
+    for char in name:
+        if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"):
+            raise NicknameError("Your nickname contains an invisible or control character.")
+    if not any(char.isalnum() for char in name):
+        raise NicknameError("Your nickname needs at least one letter or digit.")
+    return name

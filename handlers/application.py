@@ -1,0 +1,61 @@
+"""The game process's Tornado application: pages, static files and the SockJS channel at /socket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tornado.web
+from sockjs.tornado import SockJSRouter
+
+from bus.port import Relay
+from handlers import pages
+from settings import Settings
+from sockets.arena import Arena
+from sockets.connection import ChannelDeps, connection_class
+from store.port import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SOCKET_PATH = "/socket"
+
+SOCKJS_SETTINGS = {
+    # jsonp and htmlfile run script from our origin in a frame; eventsource is not needed.
+    "disabled_transports": ["jsonp", "htmlfile", "eventsource"],
+    "sockjs_url": "/static/vendor/sockjs.min.js",  # never a CDN
+    "disconnect_delay": 5,
+    "heartbeat_delay": 25,
+    "jsessionid": False,
+}
+
+
+def make_game_app(
+    settings: Settings, store: Store, arena: Arena, relay: Relay
+) -> tornado.web.Application:
+    deps = ChannelDeps(
+        arena=arena,
+        relay=relay,
+        secret=settings.cookie_secret,
+        allowed_origins=frozenset(o.lower() for o in settings.allowed_origins),
+    )
+    sockjs_settings = {**SOCKJS_SETTINGS, "websocket_allow_origin": list(deps.allowed_origins)}
+    router = SockJSRouter(connection_class(deps), SOCKET_PATH, sockjs_settings)
+    with_store = {"store": store}
+    routes: list = [
+        (r"/", pages.HomeHandler, with_store),
+        (r"/guest", pages.GuestHandler, with_store),
+        (r"/rules", pages.RulesHandler, with_store),
+        (r"/rules/answers", pages.AnswerRulesHandler, with_store),
+        (r"/battles/([0-9a-f]{32})", pages.ReplayHandler, with_store),
+        *router.urls,
+    ]
+    return tornado.web.Application(
+        routes,
+        template_path=str(ROOT / "templates"),
+        static_path=str(ROOT / "static"),
+        cookie_secret=settings.cookie_secret,
+        xsrf_cookies=True,
+        xsrf_cookie_kwargs={"httponly": True, "samesite": "Lax", "secure": settings.https},
+        https=settings.https,
+        debug=settings.debug,
+        default_handler_class=pages.NotFoundHandler,
+        default_handler_args=with_store,
+    )

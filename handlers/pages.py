@@ -1,0 +1,94 @@
+"""The player's pages: home (nickname, then Play), rules, and a battle's replay."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from functools import cache
+from pathlib import Path
+
+import markdown
+import tornado.web
+
+from game.nickname import NicknameError, validate_nickname
+from game.questions import CATEGORIES
+from handlers.base import BaseHandler
+from sockets.auth import Identity, issue_token
+from store.port import User
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+class HomeHandler(BaseHandler):
+    def get(self) -> None:
+        self._render_home(error=None)
+
+    def _render_home(self, error: str | None) -> None:
+        user = self.user
+        token = None
+        if user is not None:
+            token = issue_token(self.settings["cookie_secret"], Identity(user.id, user.nickname))
+        self.render("home.html", user=user, token=token, categories=CATEGORIES, error=error)
+
+
+class GuestHandler(HomeHandler):
+    """POST /guest: a new guest with the chosen nickname, remembered by a signed cookie."""
+
+    async def post(self) -> None:
+        try:
+            nickname = validate_nickname(self.get_body_argument("nickname", ""))
+        except NicknameError as error:
+            self.set_status(400)
+            self._render_home(error=str(error))
+            return
+        user = self.user
+        if user is None:
+            user = User(id=f"g-{uuid.uuid4().hex}", nickname=nickname, created_at=time.time())
+        else:
+            user = User(user.id, nickname, user.kind, user.email, user.roles, user.created_at)
+        await self.store.save_user(user)
+        self.set_user_cookie(user)
+        self.redirect("/")
+
+
+class RulesHandler(BaseHandler):
+    def get(self) -> None:
+        self.render("rules.html")
+
+
+@cache
+def _answers_html() -> str:
+    return markdown.markdown((DOCS / "answers.md").read_text(encoding="utf-8"))
+
+
+class AnswerRulesHandler(BaseHandler):
+    """The judge's rules (docs/answers.md) as a page; the markdown is ours, not a player's."""
+
+    def get(self) -> None:
+        self.render("answers.html", body_html=_answers_html())
+
+
+class ReplayHandler(BaseHandler):
+    async def get(self, battle_id: str) -> None:
+        record = await self.store.get_battle(battle_id)
+        if record is None:
+            raise tornado.web.HTTPError(404, "No battle with that id.")
+        questions = {}
+        for entry in record.questions:
+            question = await self.store.get_question(entry.question_id)
+            if question is not None:
+                questions[question.id] = question
+        nicknames = {p.user_id: p.nickname for p in record.players}
+        viewer_id = self.user.id if self.user else None
+        self.render(
+            "replay.html",
+            record=record,
+            questions=questions,
+            nicknames=nicknames,
+            viewer_id=viewer_id,
+        )
+
+
+class NotFoundHandler(BaseHandler):
+    def prepare(self) -> None:  # type: ignore[override]
+        raise tornado.web.HTTPError(404, "There is no page here.")

@@ -1,0 +1,91 @@
+"""Kwissle's settings: one object built from environment variables and command-line flags.
+
+Every knob is listed here and in the README. Flags override the environment; the environment
+overrides the defaults. The cookie secret, when not given, is generated once into the var folder
+(KWISSLE_VAR, default ./var) and reused, so sessions survive restarts; it is never committed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from game.battle_state import Timing
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path = Path("var")
+    cookie_secret: str = ""
+    database_url: str = ""  # sqlite:///path or mongodb://...; default: SQLite in var_dir
+    host: str = "127.0.0.1"
+    game_port: int = 10001
+    admin_port: int = 10004
+    redis_url: str = ""  # empty: in-process bus (one game process)
+    allowed_origins: tuple[str, ...] = ()  # extra host[:port] allowed to open the socket
+    https: bool = False  # cookies are marked Secure
+    debug: bool = False
+    timing: Timing = field(default_factory=Timing)
+    bot_offer_seconds: float = 10.0
+
+
+# environment variable -> (field, parser)
+_ENV: dict[str, tuple[str, Any]] = {
+    "KWISSLE_VAR": ("var_dir", Path),
+    "KWISSLE_COOKIE_SECRET": ("cookie_secret", str),
+    "KWISSLE_DATABASE_URL": ("database_url", str),
+    "KWISSLE_HOST": ("host", str),
+    "KWISSLE_GAME_PORT": ("game_port", int),
+    "KWISSLE_ADMIN_PORT": ("admin_port", int),
+    "KWISSLE_REDIS_URL": ("redis_url", str),
+    "KWISSLE_ALLOWED_ORIGINS": ("allowed_origins", lambda v: tuple(v.split(",")) if v else ()),
+    "KWISSLE_HTTPS": ("https", lambda v: v.lower() in ("1", "true", "yes")),
+    "KWISSLE_DEBUG": ("debug", lambda v: v.lower() in ("1", "true", "yes")),
+    "KWISSLE_BOT_OFFER_SECONDS": ("bot_offer_seconds", float),
+}
+# KWISSLE_TIMING="countdown=0.5,question=5,reveal=1" shortens a battle for demos and tests.
+_TIMING_ENV = "KWISSLE_TIMING"
+
+
+def parse_timing(text: str) -> Timing:
+    """Read `name=seconds` pairs (names as in game.battle_state.Timing) into a Timing."""
+    known = {f.name for f in fields(Timing)}
+    changes: dict[str, float] = {}
+    for pair in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = pair.partition("=")
+        if name not in known:
+            raise ValueError(f"unknown timing {name!r}; known: {', '.join(sorted(known))}")
+        changes[name] = float(value)
+    return replace(Timing(), **changes)
+
+
+def load_settings(environ: Mapping[str, str] = os.environ, **overrides: Any) -> Settings:
+    """Settings from the environment, then `overrides` (flags left unset are None and ignored)."""
+    values: dict[str, Any] = {}
+    for name, (key, parse) in _ENV.items():
+        if environ.get(name):
+            values[key] = parse(environ[name])
+    if environ.get(_TIMING_ENV):
+        values["timing"] = parse_timing(environ[_TIMING_ENV])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = Settings(**values)
+    if not settings.cookie_secret:
+        settings = replace(settings, cookie_secret=_stored_secret(settings.var_dir))
+    return settings
+
+
+def _stored_secret(var_dir: Path) -> str:
+    path = var_dir / "cookie_secret"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    # Created readable by the owner only.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+    return secret

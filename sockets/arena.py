@@ -1,0 +1,288 @@
+"""The arena runs live battles on the IOLoop: it feeds `game.battle.step` and carries out effects.
+
+It pairs players through the pool port, reaches their connections through the relay port (it
+never holds a connection), turns `Schedule` effects into IOLoop timers, and writes each finished
+battle to the store before the battle may show its result. A failure inside one battle is logged
+and leaves every other battle running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tornado.ioloop import IOLoop
+
+from bus.port import Pool, Relay
+from game import battle as rules
+from game.battle_state import DEFAULT_TIMING, Battle, Seat, Timing
+from game.bot import plan_moves
+from game.events import (
+    AskAlternatives,
+    BattleSaved,
+    ChooseAlternative,
+    Disconnected,
+    Effect,
+    Event,
+    Forget,
+    OfferRematch,
+    Reconnected,
+    Reject,
+    Save,
+    Schedule,
+    Send,
+    StartRematch,
+    SubmitAnswer,
+)
+from game.matchmaking import BOT_OFFER_SECONDS, Seeker
+from game.selection import select_questions
+from sockets import protocol
+from sockets.auth import Identity
+from store.port import Store
+
+log = logging.getLogger(__name__)
+
+BOT_NICKNAME = "Practice bot"
+RECENT_QUESTIONS = 200
+RECENT_SECONDS = 24 * 3600
+SAVE_RETRY_SECONDS = (0.5, 1, 2, 5, 10, 30)
+
+
+@dataclass(frozen=True, slots=True)
+class ArenaConfig:
+    timing: Timing = DEFAULT_TIMING
+    bot_offer_seconds: float = BOT_OFFER_SECONDS
+    questions_per_battle: int = 10
+
+
+class Arena:
+    """Every live battle of this process, and the players waiting for one."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        pool: Pool,
+        relay: Relay,
+        config: ArenaConfig,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._store = store
+        self._pool = pool
+        self._relay = relay
+        self._config = config
+        self._clock = clock
+        self._rng = rng or random.SystemRandom()
+        self._battles: dict[str, Battle] = {}
+        self._battle_of: dict[str, str] = {}  # user id -> the battle they sit in
+        self._timers: dict[str, set[object]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # connections
+    def connected(self, user: Identity) -> None:
+        """A connection of this player said hello: restore their battle if they have one."""
+        battle_id = self._battle_of.get(user.user_id)
+        if battle_id is not None:
+            self._apply(battle_id, Reconnected(user.user_id))
+
+    async def disconnected(self, user: Identity) -> None:
+        """The player's last connection closed."""
+        await self._pool.leave(user.user_id)
+        battle_id = self._battle_of.get(user.user_id)
+        if battle_id is not None:
+            self._apply(battle_id, Disconnected(user.user_id))
+
+    # commands
+    async def handle(self, user: Identity, command: protocol.Command) -> None:
+        match command:
+            case protocol.Play(category):
+                await self._play(user, category)
+            case protocol.Cancel():
+                await self._pool.leave(user.user_id)
+            case protocol.AcceptBot():
+                await self._accept_bot(user)
+            case protocol.Answer(battle, index, text):
+                self._to_battle(user, battle, SubmitAnswer(user.user_id, index, text))
+            case protocol.Alternatives(battle, index):
+                self._to_battle(user, battle, AskAlternatives(user.user_id, index))
+            case protocol.Choose(battle, index, choice):
+                self._to_battle(user, battle, ChooseAlternative(user.user_id, index, choice))
+            case protocol.Rematch(battle):
+                self._to_battle(user, battle, OfferRematch(user.user_id))
+
+    def _error(self, user_id: str, code: str, message: str, index: int | None = None) -> None:
+        error: dict[str, Any] = {"type": "error", "code": code, "message": message}
+        if index is not None:
+            error["index"] = index
+        self._relay.deliver(user_id, error)
+
+    def _to_battle(self, user: Identity, battle_id: str, event: Event) -> None:
+        if battle_id not in self._battles:
+            self._error(user.user_id, "not_in_battle", "That battle is not running here.")
+        elif self._battle_of.get(user.user_id) != battle_id:
+            self._error(user.user_id, "wrong_battle", "You are not playing in that battle.")
+        else:
+            self._apply(battle_id, event)
+
+    async def _play(self, user: Identity, category: str | None) -> None:
+        if self._in_live_battle(user.user_id):
+            self._error(user.user_id, "in_battle", "Finish your battle first.")
+            return
+        seeker = Seeker(user.user_id, user.nickname, category, self._clock())
+        pairing = await self._pool.join(seeker)
+        if pairing is None:
+            self._relay.deliver(user.user_id, {"type": "waiting", "category": category})
+            IOLoop.current().call_later(self._config.bot_offer_seconds, self._offer_bot, seeker)
+            return
+        seats = (
+            Seat(pairing.first.user_id, pairing.first.nickname),
+            Seat(pairing.second.user_id, pairing.second.nickname),
+        )
+        await self._start(seats, pairing.category)
+
+    def _in_live_battle(self, user_id: str) -> bool:
+        battle_id = self._battle_of.get(user_id)
+        return battle_id is not None and self._battles[battle_id].outcome is None
+
+    async def _offer_bot(self, seeker: Seeker) -> None:
+        if await self._pool.waiting(seeker.user_id) == seeker:
+            self._relay.deliver(seeker.user_id, {"type": "bot_offer"})
+
+    async def _accept_bot(self, user: Identity) -> None:
+        seeker = await self._pool.leave(user.user_id)
+        if seeker is None:
+            self._error(user.user_id, "not_waiting", "You are not waiting for an opponent.")
+            return
+        bot = Seat(f"bot-{uuid.uuid4().hex[:12]}", BOT_NICKNAME, bot=True)
+        await self._start((Seat(user.user_id, user.nickname), bot), seeker.category)
+
+    async def _start(self, seats: tuple[Seat, Seat], category: str | None) -> None:
+        humans = [s.user_id for s in seats if not s.bot]
+        now = self._clock()
+        pool = await self._store.published_questions(category)
+        seen: set[str] = set()
+        for user_id in humans:
+            seen |= await self._store.recent_question_ids(
+                user_id, limit=RECENT_QUESTIONS, since=now - RECENT_SECONDS
+            )
+        seed = self._rng.getrandbits(32)
+        questions = select_questions(
+            pool,
+            count=self._config.questions_per_battle,
+            exclude_authors=humans,
+            recently_seen=seen,
+            category=category,
+            rng=random.Random(seed),
+        )
+        if not questions:
+            for user_id in humans:
+                self._error(user_id, "no_questions", "There are no questions to play yet.")
+            return
+        bot_moves: tuple = ()
+        if any(s.bot for s in seats):
+            stats = await self._store.question_stats([q.id for q in questions])
+            window = self._config.timing.question
+            bot_moves = plan_moves(tuple(questions), stats, random.Random(seed), window=window)
+        battle_id = uuid.uuid4().hex
+        battle, effects = rules.start_battle(
+            battle_id,
+            seats,
+            questions,
+            self._clock(),
+            seed=seed,
+            category=category,
+            bot_moves=bot_moves,
+            timing=self._config.timing,
+        )
+        self._battles[battle_id] = battle
+        for user_id in humans:
+            self._battle_of[user_id] = battle_id
+        self._carry_out(battle_id, effects)
+
+    # battles
+    def _apply(self, battle_id: str, event: Event) -> None:
+        battle = self._battles.get(battle_id)
+        if battle is None:
+            return
+        try:
+            battle, effects = rules.step(battle, event, self._clock())
+        except Exception:
+            log.exception("battle %s refused %r; its state is unchanged", battle_id, event)
+            return
+        self._battles[battle_id] = battle
+        self._carry_out(battle_id, effects)
+
+    def _carry_out(self, battle_id: str, effects: list[Effect]) -> None:
+        for effect in effects:
+            match effect:
+                case Send(to, message):
+                    self._relay.deliver(to, message)
+                case Reject(to, code, message, index):
+                    self._error(to, code, message, index)
+                case Schedule(at, event):
+                    self._schedule(battle_id, at, event)
+                case Save(record):
+                    self._spawn(self._save(battle_id, record))
+                case StartRematch():
+                    self._spawn(self._rematch(self._battles[battle_id]))
+                case Forget():
+                    self._forget(battle_id)
+
+    def _schedule(self, battle_id: str, at: float, event: Event) -> None:
+        loop = IOLoop.current()
+        timers = self._timers.setdefault(battle_id, set())
+
+        def fire() -> None:
+            timers.discard(handle)
+            self._apply(battle_id, event)
+
+        handle = loop.call_later(max(0.0, at - self._clock()), fire)
+        timers.add(handle)
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _save(self, battle_id: str, record: Any) -> None:
+        for attempt, pause in enumerate((0.0, *SAVE_RETRY_SECONDS)):
+            await asyncio.sleep(pause)
+            try:
+                await self._store.record_battle(record)
+            except Exception:
+                log.exception("saving battle %s failed (attempt %d)", battle_id, attempt + 1)
+                continue
+            self._apply(battle_id, BattleSaved())
+            return
+        log.error("battle %s could not be saved; its players were not shown a result", battle_id)
+
+    async def _rematch(self, battle: Battle) -> None:
+        first, second = (Seat(s.user_id, s.nickname, bot=s.bot) for s in battle.seats)
+        await self._start((first, second), battle.category)
+
+    def _forget(self, battle_id: str) -> None:
+        battle = self._battles.pop(battle_id, None)
+        for handle in self._timers.pop(battle_id, set()):
+            IOLoop.current().remove_timeout(handle)
+        if battle is None:
+            return
+        for seat in battle.seats:
+            if self._battle_of.get(seat.user_id) == battle_id:
+                del self._battle_of[seat.user_id]
+
+    # introspection for operators and tests
+    @property
+    def live_battles(self) -> int:
+        return sum(1 for b in self._battles.values() if b.outcome is None)
+
+    async def drain(self) -> None:
+        """Wait for pending saves; used on shutdown."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -1,0 +1,132 @@
+"""One SockJS connection: authenticate, rate-limit, parse, hand over to the arena. Nothing else.
+
+Identity comes from the signed token in the first `hello` frame, never from a message field.
+Bad frames get an `error` frame; floods and oversized frames close this connection only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sockjs.tornado import SockJSConnection
+from sockjs.tornado.session import ConnectionInfo
+from tornado.ioloop import IOLoop
+
+from bus.port import Relay
+from sockets import protocol
+from sockets.arena import Arena
+from sockets.auth import Identity, read_token
+from sockets.ratelimit import TokenBucket
+
+log = logging.getLogger(__name__)
+
+HELLO_TIMEOUT_SECONDS = 10.0
+RATE_PER_SECOND = 20.0
+RATE_BURST = 40.0
+
+CLOSE_NO_HELLO = (4001, "say hello first")
+CLOSE_BAD_ORIGIN = (4003, "origin not allowed")
+CLOSE_FLOOD = (4008, "too many messages")
+CLOSE_TOO_LARGE = (4009, "frame too large")
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelDeps:
+    """What every connection needs, built once in app.py."""
+
+    arena: Arena
+    relay: Relay
+    secret: str
+    allowed_origins: frozenset[str]  # host[:port] values besides the request's own Host
+
+
+class GameConnection(SockJSConnection):  # type: ignore[misc]
+    deps: ChannelDeps  # set on the subclass made by connection_class()
+
+    def on_open(self, request: ConnectionInfo) -> bool | None:
+        self.user: Identity | None = None
+        self._bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST, time.monotonic())
+        if not self._origin_allowed(request):
+            log.warning("refused a socket from origin %s", request.get_header("Origin"))
+            self._close(CLOSE_BAD_ORIGIN)
+            return False
+        self._hello_timer = IOLoop.current().call_later(HELLO_TIMEOUT_SECONDS, self._no_hello)
+        return None
+
+    def _origin_allowed(self, request: ConnectionInfo) -> bool:
+        origin = request.get_header("Origin")
+        if not origin:
+            return True  # not a browser's cross-site request
+        netloc = urlsplit(origin).netloc.lower()
+        return netloc == (request.get_header("Host") or "").lower() or (
+            netloc in self.deps.allowed_origins
+        )
+
+    def _no_hello(self) -> None:
+        if self.user is None:
+            self._close(CLOSE_NO_HELLO)
+
+    def on_message(self, message: str) -> None:
+        if not self._bucket.allow(time.monotonic()):
+            log.warning("closed a flooding socket (user %s)", self.user and self.user.user_id)
+            self._close(CLOSE_FLOOD)
+            return
+        if len(message) > protocol.MAX_FRAME_BYTES:
+            log.warning("closed a socket that sent %d bytes", len(message))
+            self._close(CLOSE_TOO_LARGE)
+            return
+        command = protocol.parse(message)
+        match command:
+            case protocol.Unexpected(code, text):
+                self.deliver({"type": "error", "code": code, "message": text})
+            case protocol.Ping(t):
+                self.deliver({"type": "pong", "t": t})
+            case protocol.Hello(token):
+                self._hello(token)
+            case _ if self.user is None:
+                self.deliver(
+                    {"type": "error", "code": "not_authenticated", "message": "Say hello first."}
+                )
+            case _:
+                IOLoop.current().add_callback(self.deps.arena.handle, self.user, command)
+
+    def _hello(self, token: str) -> None:
+        user = read_token(self.deps.secret, token)
+        if user is None:
+            self.deliver({"type": "error", "code": "bad_token", "message": "Please reload."})
+            return
+        if self.user is not None:
+            if user != self.user:
+                self.deliver(
+                    {"type": "error", "code": "bad_token", "message": "Already signed in."}
+                )
+            return
+        self.user = user
+        IOLoop.current().remove_timeout(self._hello_timer)
+        self.deps.relay.attach(user.user_id, self)
+        self.deliver({"type": "welcome", "user": {"id": user.user_id, "nickname": user.nickname}})
+        self.deps.arena.connected(user)
+
+    def on_close(self) -> None:
+        timer = getattr(self, "_hello_timer", None)
+        if timer is not None:
+            IOLoop.current().remove_timeout(timer)
+        user = getattr(self, "user", None)
+        if user is not None and self.deps.relay.detach(user.user_id, self):
+            IOLoop.current().add_callback(self.deps.arena.disconnected, user)
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        if not self.is_closed:
+            self.send(protocol.encode(message))
+
+    def _close(self, reason: tuple[int, str]) -> None:
+        self.session.close(*reason)
+
+
+def connection_class(deps: ChannelDeps) -> type[GameConnection]:
+    """A connection class bound to this application's arena and secret."""
+    return type("BoundGameConnection", (GameConnection,), {"deps": deps})

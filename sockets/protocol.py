@@ -1,0 +1,160 @@
+"""The game channel's wire format: parse a client frame once into a typed command, or refuse it.
+
+docs/protocol.md is the contract. Nothing else in Kwissle reads raw frames: the connection calls
+`parse`, and everything after it works with the dataclasses below. Outgoing messages are dicts
+written with `encode`. Imports no Tornado and no game rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ujson
+
+MAX_FRAME_BYTES = 2048
+MAX_ANSWER_CHARS = 100
+MAX_ID_CHARS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Hello:
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    category: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptBot:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    battle: str
+    index: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alternatives:
+    battle: str
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Choose:
+    battle: str
+    index: int
+    choice: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rematch:
+    battle: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ping:
+    t: float
+
+
+@dataclass(frozen=True, slots=True)
+class Unexpected:
+    """A frame that does not fit the protocol; `code` and `message` go back to the client."""
+
+    code: str
+    message: str
+
+
+Command = Hello | Play | Cancel | AcceptBot | Answer | Alternatives | Choose | Rematch | Ping
+
+
+class _Invalid(Exception):
+    pass
+
+
+def parse(frame: str) -> Command | Unexpected:
+    """Read one client frame. Never raises: anything malformed becomes `Unexpected`."""
+    if len(frame) > MAX_FRAME_BYTES:
+        return Unexpected("too_large", "Message too large.")
+    try:
+        data = ujson.loads(frame)
+    except (ValueError, OverflowError):
+        return Unexpected("bad_json", "Messages must be JSON objects.")
+    if not isinstance(data, dict):
+        return Unexpected("bad_json", "Messages must be JSON objects.")
+    kind = data.get("type")
+    reader = _READERS.get(kind) if isinstance(kind, str) else None
+    if reader is None:
+        return Unexpected("unknown_type", "Unknown message type.")
+    try:
+        return reader(data)
+    except _Invalid as error:
+        return Unexpected("bad_message", f"Bad {kind} message: {error}.")
+
+
+def encode(message: dict[str, Any]) -> str:
+    return ujson.dumps(message, ensure_ascii=False)
+
+
+def _string(data: dict[str, Any], key: str, limit: int) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise _Invalid(f"{key} must be a string")
+    if len(value) > limit:
+        raise _Invalid(f"{key} is too long")
+    return value
+
+
+def _int(data: dict[str, Any], key: str, low: int, high: int) -> int:
+    value = data.get(key)
+    # bool is an int in Python; the protocol does not accept true for 1.
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise _Invalid(f"{key} must be a whole number from {low} to {high}")
+    return value
+
+
+def _category(data: dict[str, Any]) -> str | None:
+    value = data.get("category")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise _Invalid("category must be a category name or null")
+    return value
+
+
+def _ping(data: dict[str, Any]) -> Ping:
+    value = data.get("t")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise _Invalid("t must be a number")
+    return Ping(float(value))
+
+
+_READERS: dict[str, Any] = {
+    "hello": lambda d: Hello(_string(d, "token", 512)),
+    "play": lambda d: Play(_category(d)),
+    "cancel": lambda d: Cancel(),
+    "bot": lambda d: AcceptBot(),
+    "answer": lambda d: Answer(
+        _string(d, "battle", MAX_ID_CHARS),
+        _int(d, "index", 0, 99),
+        _string(d, "text", MAX_ANSWER_CHARS),
+    ),
+    "alternatives": lambda d: Alternatives(
+        _string(d, "battle", MAX_ID_CHARS), _int(d, "index", 0, 99)
+    ),
+    "choose": lambda d: Choose(
+        _string(d, "battle", MAX_ID_CHARS), _int(d, "index", 0, 99), _int(d, "choice", 0, 3)
+    ),
+    "rematch": lambda d: Rematch(_string(d, "battle", MAX_ID_CHARS)),
+    "ping": _ping,
+}

@@ -1,0 +1,114 @@
+"""Fixtures shared by the HTTP, socket and browser tests: a real game process on a free port."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_QUESTIONS = ROOT / "data" / "fixtures" / "questions.jsonl"
+# Short phases keep a ten-question battle to a few seconds; the rules are the same.
+FAST_TIMING = "countdown=0.3,question=4,reveal=0.2,seat_hold=2,rematch=3,late_notice=1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    port: int
+    var_dir: Path
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def start_server(var_dir: Path, *, timing: str = FAST_TIMING, bot_offer: float = 1.0) -> LiveServer:
+    env = {
+        **os.environ,
+        "KWISSLE_VAR": str(var_dir),
+        "KWISSLE_TIMING": timing,
+        "KWISSLE_BOT_OFFER_SECONDS": str(bot_offer),
+    }
+    subprocess.run(
+        [sys.executable, "app.py", "questions", "load", str(FIXTURE_QUESTIONS)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    log_path = var_dir / "server.log"
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "game", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    server = LiveServer(f"http://127.0.0.1:{port}", port, var_dir, process, log_path)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"game process did not start:\n{server.log()}") from None
+            time.sleep(0.05)  # polling for the port to accept, not standing in for a condition
+
+
+def stop_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = start_server(tmp_path_factory.mktemp("var"))
+    yield server
+    stop_server(server)
+    assert "Traceback" not in server.log(), server.log()
+
+
+@dataclass(frozen=True)
+class Guest:
+    user_id: str
+    nickname: str
+    token: str
+    cookies: CookieJar
+
+
+def new_guest(base_url: str, nickname: str) -> Guest:
+    """Sign up a guest through the real form; returns its cookie jar and socket token."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(base_url + "/").read()
+    xsrf = next(c.value for c in jar if c.name == "_xsrf")
+    body = urlencode({"nickname": nickname, "_xsrf": xsrf}).encode()
+    page = opener.open(base_url + "/guest", data=body).read().decode()
+    token = re.search(r'data-token="([^"]+)"', page)
+    user_id = re.search(r'data-user-id="([^"]+)"', page)
+    assert token and user_id, page
+    return Guest(user_id.group(1), nickname, token.group(1), jar)

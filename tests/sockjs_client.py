@@ -1,0 +1,126 @@
+"""A small SockJS client for tests, speaking the real wire protocol over two transports.
+
+`websocket` uses /socket/<server>/<session>/websocket; `xhr_streaming` reads a chunked response
+from .../xhr_streaming and sends with POSTs to .../xhr_send. Frames: o (open), h (heartbeat),
+a[...] (messages), c[code, reason] (close).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.websocket import websocket_connect
+
+TRANSPORTS = ("websocket", "xhr_streaming")
+
+
+class Closed(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(f"closed {code} {reason}")
+        self.code = code
+        self.reason = reason
+
+
+class SockJSClient:
+    def __init__(self, base_url: str, transport: str = "websocket", origin: str | None = None):
+        self.base = f"{base_url}/socket/000/{uuid.uuid4().hex[:8]}"
+        self.transport = transport
+        self.origin = origin or base_url
+        self.inbox: asyncio.Queue[dict[str, Any] | Closed] = asyncio.Queue()
+        self.received: list[dict[str, Any]] = []  # every message, in order
+        self.raw_frames: list[str] = []
+        self.closed: Closed | None = None
+        self._ws: Any = None
+        self._opened = asyncio.Event()
+        self._buffer = ""
+        self._stream: asyncio.Future[Any] | None = None
+
+    async def connect(self) -> SockJSClient:
+        if self.transport == "websocket":
+            url = self.base.replace("http://", "ws://") + "/websocket"
+            request = HTTPRequest(url, headers={"Origin": self.origin})
+            self._ws = await websocket_connect(request, on_message_callback=self._on_ws)
+        else:
+            request = HTTPRequest(
+                self.base + "/xhr_streaming",
+                method="POST",
+                body="",
+                headers={"Origin": self.origin},
+                streaming_callback=self._on_chunk,
+                request_timeout=600,
+            )
+            self._stream = asyncio.ensure_future(
+                AsyncHTTPClient(force_instance=True).fetch(request, raise_error=False)
+            )
+        await asyncio.wait_for(self._opened.wait(), 10)
+        return self
+
+    def _on_ws(self, frame: str | bytes | None) -> None:
+        if frame is None:
+            self._frame('c[1006,"connection lost"]')
+        else:
+            self._frame(frame if isinstance(frame, str) else frame.decode())
+
+    def _on_chunk(self, chunk: bytes) -> None:
+        self._buffer += chunk.decode()
+        while "\n" in self._buffer:
+            line, self._buffer = self._buffer.split("\n", 1)
+            if line:
+                self._frame(line)  # the 2 KB prelude of "h" is ignored like a heartbeat
+
+    def _frame(self, frame: str) -> None:
+        self.raw_frames.append(frame)
+        if frame == "o":
+            self._opened.set()
+        elif frame.startswith("a"):
+            for text in json.loads(frame[1:]):
+                message = json.loads(text)
+                self.received.append(message)
+                self.inbox.put_nowait(message)
+        elif frame.startswith("c"):
+            code, reason = json.loads(frame[1:])
+            self.closed = Closed(code, reason)
+            self._opened.set()
+            self.inbox.put_nowait(self.closed)
+
+    async def send_raw(self, text: str) -> None:
+        if self.transport == "websocket":
+            await self._ws.write_message(json.dumps([text]))
+        else:
+            await AsyncHTTPClient().fetch(
+                self.base + "/xhr_send",
+                method="POST",
+                body=json.dumps([text]),
+                headers={"Origin": self.origin},
+                raise_error=False,
+            )
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.send_raw(json.dumps(message))
+
+    async def expect(self, kind: str, timeout: float = 10) -> dict[str, Any]:
+        """The next message of type `kind`; messages of other types before it are skipped."""
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await self.inbox.get()
+                if isinstance(message, Closed):
+                    raise message
+                if message["type"] == kind:
+                    return message
+
+    async def wait_closed(self, timeout: float = 10) -> Closed:
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await self.inbox.get()
+                if isinstance(message, Closed):
+                    return message
+
+    def close(self) -> None:
+        if self._ws is not None:
+            self._ws.close()
+        if self._stream is not None:
+            self._stream.cancel()
