@@ -128,7 +128,7 @@ class SQLiteStore(Store):
     def _open(self) -> None:
         if self._db is None:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: transactions are the explicit BEGIN/COMMIT above.
+            # isolation_level=None: the only transactions are the explicit ones of _transaction().
             self._db = sqlite3.connect(self._path, timeout=10.0, isolation_level=None)
             _use_write_ahead_log(self._db)
             self._db.execute("PRAGMA synchronous = FULL")
