@@ -42,7 +42,7 @@ def check(paths: Paths, *, out: TextIO = sys.stdout) -> int:
     severities = Counter(p.severity for p in problems)
     errors = severities[Severity.ERROR] + len(bank.errors)
     print(
-        f"checked {len(bank.entries)} questions in {_count(len(bank.files), 'file')}: "
+        f"checked {_count(len(bank.entries), 'question')} in {_count(len(bank.files), 'file')}: "
         f"{_count(errors, 'error')}, {_count(severities[Severity.WARNING], 'warning')}",
         file=out,
     )
@@ -70,7 +70,7 @@ class LoadSummary:
 
     def __str__(self) -> str:
         return (
-            f"loaded {self.total} questions: {self.added} added, {self.updated} updated, "
+            f"loaded {_count(self.total, 'question')}: {self.added} added, {self.updated} updated, "
             f"{self.unchanged} unchanged, {len(self.refused)} refused"
         )
 
