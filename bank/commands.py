@@ -31,7 +31,8 @@ def check(paths: Paths, *, out: TextIO = sys.stdout) -> int:
     problems = check_bank(bank.questions)
     rows: defaultdict[Path, list[tuple[int, str]]] = defaultdict(list)
     for error in bank.errors:
-        rows[error.path].append((error.line, f"line {error.line}: error: {error.message}"))
+        label = f"line {error.line}" if error.line else "file"
+        rows[error.path].append((error.line, f"{label}: error: {error.message}"))
     for problem, entry in _located(problems, bank.entries):
         where = f"line {entry.line} ({problem.question_id})"
         rows[entry.path].append((entry.line, f"{where}: {problem.severity}: {problem.message}"))
@@ -107,7 +108,7 @@ async def load(paths: Paths, store: Store, *, out: TextIO = sys.stdout) -> LoadS
     )
     print(summary, file=out)
     for refusal in summary.refused:
-        print(f"  refused {refusal.where}{''.join(f': {r}' for r in refusal.reasons)}", file=out)
+        print(f"  refused {refusal.where}: {'; '.join(refusal.reasons)}", file=out)
     return summary
 
 

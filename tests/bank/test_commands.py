@@ -113,7 +113,7 @@ def test_check_reports_a_missing_file(tmp_path):
     code, report = checked([missing])
 
     assert code == 1
-    assert report.startswith(f"{missing}\n  line 0: error: cannot read: ")
+    assert report.startswith(f"{missing}\n  file: error: cannot read: ")
 
 
 def test_check_passes_a_bank_with_warnings_only(tmp_path):
