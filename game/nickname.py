@@ -6,6 +6,9 @@ import unicodedata
 
 MIN_LENGTH = 2
 MAX_LENGTH = 24
+# Control, format (zero-width, direction overrides), private-use, unassigned, surrogates, and
+# line or paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 
 
 class NicknameError(ValueError):
@@ -15,17 +18,16 @@ class NicknameError(ValueError):
 def validate_nickname(raw: str) -> str:
     """The cleaned nickname (NFC, spaces collapsed), or NicknameError.
 
-    Refuses control, format (zero-width, direction overrides), private-use and unassigned
-    characters, so that every player's name looks like what it is.
+    Refuses invisible and control characters, so that every name looks like what it is.
     """
-    name = " ".join(unicodedata.normalize("NFC", raw).split())
+    text = unicodedata.normalize("NFC", raw)
+    if any(unicodedata.category(char) in _INVISIBLE for char in text):
+        raise NicknameError("Your nickname contains an invisible or control character.")
+    name = " ".join(text.split())
     if len(name) < MIN_LENGTH:
         raise NicknameError(f"Pick a nickname of at least {MIN_LENGTH} characters.")
     if len(name) > MAX_LENGTH:
         raise NicknameError(f"Keep your nickname to {MAX_LENGTH} characters or fewer.")
-    for char in name:
-        if unicodedata.category(char) in ("Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"):
-            raise NicknameError("Your nickname contains an invisible or control character.")
     if not any(char.isalnum() for char in name):
         raise NicknameError("Your nickname needs at least one letter or digit.")
     return name

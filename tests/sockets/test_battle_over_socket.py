@@ -210,8 +210,9 @@ def test_alternatives_go_only_to_the_player_who_asked(live_server):
         await bob.expect("question")
 
         await ann.send({"type": "alternatives", "battle": battle, "index": question["index"]})
-        await ann.expect("alternatives")
-        await ann.send({"type": "answer", "battle": battle, "index": 0, "text": "zzz"})
+        choices = (await ann.expect("alternatives"))["choices"]
+        wrong = choices.index(BANK[question["text"]].wrong[0])
+        await ann.send({"type": "choose", "battle": battle, "index": 0, "choice": wrong})
         await bob.expect("attempt")
 
         assert not [m for m in bob.received if m["type"] == "alternatives"]
@@ -293,7 +294,7 @@ async def _question_for(client: SockJSClient, question: dict[str, Any]) -> dict[
 @pytest.mark.parametrize("category", ["geography", None])
 def test_players_are_paired_first_come_first_served(live_server, category):
     async def scenario() -> None:
-        ann, bob, cyd = (await player(live_server, n) for n in ("Ann", "Bob", "Cyd"))
+        ann, bob, cyd = [await player(live_server, n) for n in ("Ann", "Bob", "Cyd")]
 
         await ann.send({"type": "play", "category": category})
         await ann.expect("waiting")
