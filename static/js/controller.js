@@ -33,6 +33,7 @@ export default class Controller {
     this._pending = null; // the attempt sent and not yet settled: 'answer' | 'alternatives' | 'choose'
     this._late = new Map();
     this._lagMs = 0;
+    this._vs = ''; // the opponent's name as the intro shows it, a bot marked as such
     this._welcomedBefore = false;
     this._waitingFor = null;
 
@@ -142,14 +143,15 @@ export default class Controller {
 
   _onBattle({ battle, players, questions, starts_in_ms: startsInMs }) {
     this._begin(battle, players, questions);
-    this._intro.start(this._opponentName(), startsInMs);
+    this._intro.start(this._vs, startsInMs);
     this._state = 'countdown';
-    this._live.say(`Battle against ${this._opponentName()} starts in ${Math.round(startsInMs / 1000)} seconds.`);
+    this._live.say(`Battle against ${this._vs} starts in ${Math.round(startsInMs / 1000)} seconds.`);
   }
 
   _begin(id, players, count) {
     const opponent = players.find((p) => p.id !== this._me.id);
     this._battle = { id, count: count ?? DEFAULT_COUNT, opponent: { id: opponent.id, name: opponent.nickname } };
+    this._vs = opponent.bot ? `${opponent.nickname} (practice bot)` : opponent.nickname;
     this._late.clear();
     this._banner.hide();
     this._scoreboard.setOpponent(opponent);
@@ -244,7 +246,7 @@ export default class Controller {
     this._scoreboard.setScores(snap.scores, this._me.id, this._battle.opponent.id);
     const last = snap.reveals?.at(-1);
     if (snap.phase === 'countdown') {
-      this._intro.start(this._opponentName(), snap.starts_in_ms);
+      this._intro.start(this._vs, snap.starts_in_ms);
       this._state = 'countdown';
     } else if (snap.phase === 'question' && snap.question) {
       this._onQuestion(snap.question);

@@ -1,7 +1,7 @@
 // One player's attempt at a closed question as a list row: icon, who, what, verdict, points, time.
 import { el, seconds } from '../utils.js';
 
-export const ICONS = { right: '✓', wrong: '✗', stolen: '⏱', none: '–' };
+export const ICONS = { right: '✓', wrong: '✗', stolen: '◔', none: '–' };
 
 /** The row for `attempt` by `name`; no attempt shows "no answer", or `lateText` if given. */
 export function attemptRow(attempt, name, lateText = null) {
@@ -9,7 +9,7 @@ export function attemptRow(attempt, name, lateText = null) {
     const row = el('li', lateText ? 'attempt tone-late' : 'attempt');
     row.append(
       el('span', 'verdict', lateText ? ICONS.stolen : ICONS.none), ' ',
-      el('span', 'attempt-who', name), lateText ? ` ${lateText}` : ': no answer',
+      el('span', 'attempt-who', name), `: ${lateText ?? 'no answer'}`,
     );
     return row;
   }

@@ -1,5 +1,5 @@
 // The score line: you on the left, the opponent (named, a bot marked as such) on the right.
-import { $, el } from '../utils.js';
+import { $ } from '../utils.js';
 
 export default class Scoreboard {
   constructor() {
@@ -10,7 +10,7 @@ export default class Scoreboard {
 
   setOpponent(opponent) {
     this._name.textContent = opponent.nickname;
-    if (opponent.bot) this._name.append(' ', el('span', 'tag', 'practice bot'));
+    $('#opponent-tag').hidden = !opponent.bot;
   }
 
   setScores(scores, meId, opponentId) {
