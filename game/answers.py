@@ -20,6 +20,7 @@ lists are read once, on first use.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -36,6 +37,7 @@ MAX_ANSWER_LENGTH = 100
 _FAR = 1_000  # a word too far from the answer's word
 _CLASH = 2_000  # two numbers that differ
 _NAME_SUFFIXES = frozenset(("jr", "sr", "junior", "senior"))
+_DOUBLED = re.compile(r"(.)\1+")
 
 
 class How(StrEnum):
@@ -143,6 +145,9 @@ def _question(accepted: tuple[str, ...], wrong: tuple[str, ...], person: bool) -
         targets.append(_Target(answer, whole, position > 0, False))
         if person and len(whole.words) > 1:
             given_names.add(whole.words[0])
+            bare = _without_suffix(whole)
+            if bare != whole:  # "Martin Luther King" for Martin Luther King Jr.
+                targets.append(_Target(answer, bare, position > 0, False))
             targets.extend(
                 _Target(answer, surname, position > 0, True)
                 for surname in _surnames(whole)
@@ -173,10 +178,16 @@ def _question(accepted: tuple[str, ...], wrong: tuple[str, ...], person: bool) -
 def _surnames(whole: Form) -> list[Form]:
     """The trailing words a person is known by: "luther king" and "king" for Martin Luther
     King Jr.; "van gogh" and "gogh" for Vincent van Gogh."""
-    words = list(whole.words)
+    words = _without_suffix(whole).words
+    return [Form.of(words[start:]) for start in range(1, len(words))]
+
+
+def _without_suffix(whole: Form) -> Form:
+    """The name without "Jr", "Sr" or a regnal number at its end."""
+    words = whole.words
     while len(words) > 1 and (words[-1] in _NAME_SUFFIXES or words[-1].isdigit()):
-        words.pop()
-    return [Form.of(tuple(words[start:])) for start in range(1, len(words))]
+        words = words[:-1]
+    return whole if words == whole.words else Form.of(words)
 
 
 def _compacts(whole: Form, person: bool) -> tuple[str, ...]:
@@ -231,6 +242,8 @@ def _edits(text: Form, answer: Form) -> int:
     if text.numbers != answer.numbers:
         return _CLASH if text.numbers and answer.numbers else _FAR
     budget = sum(typo_budget(len(w)) for w in answer.words if not _has_digit(w))
+    if len(answer.words) > 1 and len(answer.compact) >= 7:
+        budget = max(budget, 1)  # a name of short words still forgives one slip: "Van Gough"
     edits = distance(text.compact, answer.compact, budget)
     return edits if edits <= budget else _FAR
 
@@ -257,11 +270,18 @@ def _number(word: str) -> str | None:
 
 
 def distance(a: str, b: str, limit: int | None = None) -> int:
-    """Damerau edits between `a` and `b`, a letter moved elsewhere counting as one edit
-    ("ghandi" -> "gandhi"); with `limit`, any answer above it means "more than `limit`"."""
+    """Damerau edits between `a` and `b`, where two slips players make by sound count as one
+    edit: a letter moved elsewhere ("ghandi" -> "gandhi") and any number of letters doubled
+    or undoubled ("misisipi" -> "mississippi"). With `limit`, any answer above `limit`
+    only means "more than `limit`"."""
     edits = DamerauLevenshtein.distance(a, b, score_cutoff=limit)
-    if edits > 1 and len(a) == len(b):
+    if edits <= 1:
+        return edits
+    if len(a) == len(b) and sorted(a) == sorted(b):
         edits = min(edits, Indel.distance(a, b) // 2)
+    single_a, single_b = _DOUBLED.sub(r"\1", a), _DOUBLED.sub(r"\1", b)
+    if single_a != a or single_b != b:
+        edits = min(edits, 1 + DamerauLevenshtein.distance(single_a, single_b))
     return edits
 
 
@@ -271,7 +291,7 @@ def _rival(text: Form, target: _Target, question: _Question, person: bool) -> st
     probes = [(text.compact, target.form.compact)]
     if person and len(text.words) > 1 and not target.surname:
         # "Claude Manet" for Claude Monet: the surname alone decides.
-        probes.append((text.words[-1], target.form.words[-1]))
+        probes.append((text.words[-1], _without_suffix(target.form).words[-1]))
     index = entities()
     for typed, answer in probes:
         limit = distance(typed, answer)
@@ -300,7 +320,7 @@ def _accepted(target: _Target, typed: str, edits: int) -> Verdict:
         how, reason = How.ALIAS, f"accepted as '{target.text}'"
     elif typed.strip() == target.text:
         how, reason = How.EXACT, "exact"
-    elif target.form.numbers:
+    elif all(_has_digit(w) for w in target.form.words):
         how, reason = How.NUMBER, "same number"
     else:
         how, reason = How.NORMALIZED, "same answer, written differently"

@@ -36,9 +36,9 @@ class Entities:
     def near(self, query: str, kinds: frozenset[str], max_edits: int) -> list[str]:
         """Compact names of these kinds that may lie within `max_edits` Damerau edits of `query`.
 
-        A cheap superset: Levenshtein distance at most twice `max_edits` (a swap or a moved
-        letter costs two there) and a length at most `max_edits` away. The caller measures
-        the survivors exactly.
+        A cheap filter: a length at most `max_edits` away and a Levenshtein distance at most
+        twice `max_edits`, plus one (a swap or a moved letter costs two there, and doubled
+        letters one each). The caller measures the survivors exactly.
         """
         lengths, names = _by_length(self, kinds)
         low = bisect_left(lengths, len(query) - max_edits)
@@ -47,7 +47,7 @@ class Entities:
             query,
             names[low:high],
             scorer=Levenshtein.distance,
-            score_cutoff=2 * max_edits,
+            score_cutoff=2 * max_edits + 1,
             limit=None,
         )
         return [name for name, _score, _index in found]
