@@ -34,7 +34,7 @@ class BaseHandler(tornado.web.RequestHandler):
 
     @property
     def user(self) -> User | None:
-        return self.current_user  # type: ignore[no-any-return]
+        return self.current_user
 
     def set_user_cookie(self, user: User) -> None:
         self.set_signed_cookie(

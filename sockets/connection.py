@@ -44,7 +44,7 @@ class ChannelDeps:
     allowed_origins: frozenset[str]  # host[:port] values besides the request's own Host
 
 
-class GameConnection(SockJSConnection):  # type: ignore[misc]
+class GameConnection(SockJSConnection):
     deps: ChannelDeps  # set on the subclass made by connection_class()
 
     def on_open(self, request: ConnectionInfo) -> bool | None:
