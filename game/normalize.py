@@ -124,7 +124,14 @@ def _has_digit(word: str) -> bool:
 
 def _words(text: str) -> list[str]:
     if not text.isascii():
-        text = anyascii(text)
+        # Other scripts' punctuation and symbols would transliterate to letters ("§" -> "S").
+        text = anyascii(
+            "".join(
+                ch if ch.isascii() or ch.isalnum() or ch in "\u2018\u2019" else " " for ch in text
+            )
+        )
+    if not any(ch.isalnum() for ch in text):
+        return []  # "&" or "%" alone is punctuation, not the word it stands for
     text = text.replace("&", " and ").replace("%", " percent ").replace("'", "").replace("`", "")
     text = _THOUSANDS_COMMA.sub("", text)
     text = _INITIAL_DOT.sub(r"\1", text)  # "U.S.A." -> "USA", "J. K." -> "J K"
