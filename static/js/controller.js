@@ -28,12 +28,11 @@ export default class Controller {
     this._root = root;
     this._me = { id: data.userId, name: 'You' };
     this._socket = new GameSocket(data.socketUrl, data.token);
-    this._battle = null; // { id, count, opponent: {id, name} }
+    this._battle = null; // { id, count, opponent: {id, name, bot} }
     this._index = -1;
     this._pending = null; // the attempt sent and not yet settled: 'answer' | 'alternatives' | 'choose'
     this._late = new Map();
     this._lagMs = 0;
-    this._vs = ''; // the opponent's name as the intro shows it, a bot marked as such
     this._welcomedBefore = false;
     this._waitingFor = null;
 
@@ -143,18 +142,22 @@ export default class Controller {
 
   _onBattle({ battle, players, questions, starts_in_ms: startsInMs }) {
     this._begin(battle, players, questions);
-    this._intro.start(this._vs, startsInMs);
+    this._intro.start(this._battle.opponent, startsInMs);
     this._state = 'countdown';
-    this._live.say(`Battle against ${this._vs} starts in ${Math.round(startsInMs / 1000)} seconds.`);
+    const bot = this._battle.opponent.bot ? ', the practice bot,' : '';
+    this._live.say(`Battle against ${this._opponentName()}${bot} starts in ${Math.round(startsInMs / 1000)} seconds.`);
   }
 
   _begin(id, players, count) {
     const opponent = players.find((p) => p.id !== this._me.id);
-    this._battle = { id, count: count ?? DEFAULT_COUNT, opponent: { id: opponent.id, name: opponent.nickname } };
-    this._vs = opponent.bot ? `${opponent.nickname} (practice bot)` : opponent.nickname;
+    this._battle = {
+      id,
+      count: count ?? DEFAULT_COUNT,
+      opponent: { id: opponent.id, name: opponent.nickname, bot: Boolean(opponent.bot) },
+    };
     this._late.clear();
     this._banner.hide();
-    this._scoreboard.setOpponent(opponent);
+    this._scoreboard.setOpponent(this._battle.opponent);
     this._scoreboard.setScores({}, this._me.id, opponent.id);
   }
 
@@ -246,7 +249,7 @@ export default class Controller {
     this._scoreboard.setScores(snap.scores, this._me.id, this._battle.opponent.id);
     const last = snap.reveals?.at(-1);
     if (snap.phase === 'countdown') {
-      this._intro.start(this._vs, snap.starts_in_ms);
+      this._intro.start(this._battle.opponent, snap.starts_in_ms);
       this._state = 'countdown';
     } else if (snap.phase === 'question' && snap.question) {
       this._onQuestion(snap.question);
@@ -276,6 +279,7 @@ export default class Controller {
       window.location.reload();
       return;
     }
+    if (code === 'already_waiting') return; // a re-sent Play after a reconnect; nothing to show
     if (code === 'rematch_closed') {
       this._result.rematchClosed();
       return;

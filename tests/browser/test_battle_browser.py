@@ -178,3 +178,15 @@ def test_a_reload_during_a_question_restores_the_battle(join: Callable[..., Page
 
     _wait_state(reloader, "reveal")
     expect(reloader.locator("#reveal-taken")).to_contain_text("Cy took it")
+
+
+def test_a_lone_player_can_take_the_practice_bot(join: Callable[..., Page]) -> None:
+    player = join("Eve", PHONE)
+    player.click("#play")
+    expect(player.locator("#bot-accept")).to_be_visible(timeout=WAIT_MS)
+
+    player.click("#bot-accept")
+
+    _wait_state(player, "countdown")
+    expect(player.locator("#intro-note")).to_contain_text("practice game")
+    _shot(player, "countdown-bot-phone")

@@ -7,9 +7,10 @@ export default class Intro {
     this._stop = () => {};
   }
 
-  /** Counts down `ms` (unknown after a reload: then just "Get ready"). */
-  start(opponentName, ms) {
-    $('#intro-opponent').textContent = opponentName;
+  /** Counts down `ms` (unknown after a reload: then just "Get ready") before meeting `opponent`. */
+  start(opponent, ms) {
+    $('#intro-opponent').textContent = opponent.name;
+    $('#intro-note').textContent = opponent.bot ? 'A practice game against the bot: not rated.' : '';
     this._stop();
     const known = typeof ms === 'number';
     this._count.classList.toggle('words', !known);

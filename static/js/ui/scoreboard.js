@@ -9,8 +9,9 @@ export default class Scoreboard {
   }
 
   setOpponent(opponent) {
-    this._name.textContent = opponent.nickname;
-    $('#opponent-tag').hidden = !opponent.bot;
+    this._name.textContent = opponent.name;
+    // The label is there for every bot, unless its name already says it.
+    $('#opponent-tag').hidden = !opponent.bot || /practice bot/i.test(opponent.name);
   }
 
   setScores(scores, meId, opponentId) {
