@@ -44,6 +44,7 @@ from game.matchmaking import BOT_OFFER_SECONDS, Seeker
 from game.selection import select_questions
 from sockets import protocol
 from sockets.auth import Identity
+from sockets.published import PublishedBank
 from store.port import Store
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class Arena:
         rng: random.Random | None = None,
     ) -> None:
         self._store = store
+        self._bank = PublishedBank(store)
         self._pool = pool
         self._relay = relay
         self._config = config
@@ -166,7 +168,7 @@ class Arena:
     async def _start(self, seats: tuple[Seat, Seat], category: str | None) -> None:
         humans = [s.user_id for s in seats if not s.bot]
         now = self._clock()
-        pool = await self._store.published_questions(category)
+        pool = await self._bank.questions(category)
         seen: set[str] = set()
         for user_id in humans:
             seen |= await self._store.recent_question_ids(

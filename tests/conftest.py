@@ -92,6 +92,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     assert "Traceback" not in server.log(), server.log()
 
 
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A game process of its own, for tests that need an empty pool."""
+    server = start_server(tmp_path / "var")
+    yield server
+    stop_server(server)
+    assert "Traceback" not in server.log(), server.log()
+
+
 @dataclass(frozen=True)
 class Guest:
     user_id: str

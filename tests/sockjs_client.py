@@ -53,9 +53,10 @@ class SockJSClient:
                 streaming_callback=self._on_chunk,
                 request_timeout=600,
             )
-            self._stream = asyncio.ensure_future(
-                AsyncHTTPClient(force_instance=True).fetch(request, raise_error=False)
-            )
+            self._http = AsyncHTTPClient(force_instance=True)
+            self._stream = asyncio.ensure_future(self._http.fetch(request, raise_error=False))
+            # Closing the stream ends the fetch with an error nobody needs to read.
+            self._stream.add_done_callback(lambda f: f.cancelled() or f.exception())
         await asyncio.wait_for(self._opened.wait(), 10)
         return self
 
@@ -123,4 +124,4 @@ class SockJSClient:
         if self._ws is not None:
             self._ws.close()
         if self._stream is not None:
-            self._stream.cancel()
+            self._http.close()

@@ -130,7 +130,7 @@ def test_a_streaming_socket_from_a_foreign_origin_is_closed(live_server):
 
         await client.connect()
 
-        assert client.closed is not None and client.closed.code == 4003
+        assert (await client.wait_closed()).code == 4003
         client.close()
 
     run(scenario())

@@ -292,9 +292,9 @@ async def _question_for(client: SockJSClient, question: dict[str, Any]) -> dict[
 
 
 @pytest.mark.parametrize("category", ["geography", None])
-def test_players_are_paired_first_come_first_served(live_server, category):
+def test_players_are_paired_first_come_first_served(fresh_server, category):
     async def scenario() -> None:
-        ann, bob, cyd = [await player(live_server, n) for n in ("Ann", "Bob", "Cyd")]
+        ann, bob, cyd = [await player(fresh_server, n) for n in ("Ann", "Bob", "Cyd")]
 
         await ann.send({"type": "play", "category": category})
         await ann.expect("waiting")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from samples import make_battle, make_question
-
 from game.record import QuestionStats
 from store.port import UpsertResult, User, UserKind
+from tests.store.samples import make_battle, make_question
 
 ANN = User("ann", "Ann", UserKind.ACCOUNT, "ann@example.org", ("player", "moderator"), 12.5)
 

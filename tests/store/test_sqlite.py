@@ -8,10 +8,10 @@ import threading
 from contextlib import closing
 
 import pytest
-from samples import make_battle, make_question
 
 from store.port import User
 from store.sqlite import SCHEMA_VERSION, SchemaVersionError, SQLiteStore
+from tests.store.samples import make_battle, make_question
 
 
 @pytest.fixture
