@@ -115,6 +115,10 @@ def snapshot(battle: Battle, user_id: str, now: float) -> dict[str, Any]:
         "seq": battle.seq,
         "players": [{"id": s.user_id, "nickname": s.nickname, "bot": s.bot} for s in battle.seats],
         "category": battle.category,
+        "questions": len(battle.questions),
+        "starts_in_ms": max(0, to_ms(battle.created_at + battle.timing.countdown - now))
+        if battle.phase is Phase.COUNTDOWN
+        else 0,
         "phase": battle.phase.value,
         "index": index,
         "question": question_message(battle, index, now) if asking else None,

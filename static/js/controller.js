@@ -19,7 +19,7 @@ import Timer from './ui/timer.js';
 
 const DEFAULT_COUNT = 10;
 // Refusals after which the attempt stands (or the question is gone): nothing to undo.
-const FINAL_ERRORS = new Set(['late', 'already_answered', 'not_open', 'future', 'wrong_battle', 'not_in_battle']);
+const FINAL_ERRORS = new Set(['late', 'already_answered', 'future', 'wrong_battle', 'not_in_battle']);
 const OFFLINE = 'Not connected — reconnecting, try again in a moment.';
 
 export default class Controller {
@@ -279,7 +279,6 @@ export default class Controller {
       window.location.reload();
       return;
     }
-    if (code === 'already_waiting') return; // a re-sent Play after a reconnect; nothing to show
     if (code === 'rematch_closed') {
       this._result.rematchClosed();
       return;

@@ -348,6 +348,7 @@ def test_reconnecting_in_time_restores_the_full_state():
 
     (snapshot,) = sends(effects, to=BOB, kind="snapshot")
     assert snapshot["phase"] == "question" and snapshot["index"] == 0
+    assert snapshot["questions"] == len(QUESTIONS)
     assert snapshot["question"]["remaining_ms"] == 10000
     assert snapshot["alternatives"] == list(battle.choices_for(0, BOB))
     assert sends(effects, to=ANN, kind="back") != []
@@ -450,3 +451,12 @@ def test_replaying_the_same_events_rebuilds_the_same_battle():
 
     assert replay() == replay()
     assert replay().index == 1 and replay().seq > 5
+
+
+def test_a_snapshot_during_the_countdown_says_how_long_is_left():
+    battle, _ = step(new_battle(), Disconnected(ANN), T0 + 1)
+
+    _, effects = step(battle, Reconnected(ANN), T0 + 2)
+
+    (snapshot,) = sends(effects, to=ANN, kind="snapshot")
+    assert snapshot["phase"] == "countdown" and snapshot["starts_in_ms"] == 1000
