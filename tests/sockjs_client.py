@@ -1,8 +1,8 @@
 """A small SockJS client for tests, speaking the real wire protocol over two transports.
 
 `websocket` uses /socket/<server>/<session>/websocket; `xhr_streaming` reads a chunked response
-from .../xhr_streaming and sends with POSTs to .../xhr_send. Frames: o (open), h (heartbeat),
-a[...] (messages), c[code, reason] (close).
+from .../xhr_streaming; `xhr_polling` asks .../xhr again after every answer; both send with
+POSTs to .../xhr_send. Frames: o (open), h (heartbeat), a[...] (messages), c[code, reason].
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
-TRANSPORTS = ("websocket", "xhr_streaming")
+TRANSPORTS = ("websocket", "xhr_streaming", "xhr_polling")
 
 
 class Closed(Exception):
@@ -44,6 +44,10 @@ class SockJSClient:
             url = self.base.replace("http://", "ws://") + "/websocket"
             request = HTTPRequest(url, headers={"Origin": self.origin})
             self._ws = await websocket_connect(request, on_message_callback=self._on_ws)
+        elif self.transport == "xhr_polling":
+            self._http = AsyncHTTPClient(force_instance=True)
+            self._stream = asyncio.ensure_future(self._poll())
+            self._stream.add_done_callback(lambda f: f.cancelled() or f.exception())
         else:
             request = HTTPRequest(
                 self.base + "/xhr_streaming",
@@ -59,6 +63,15 @@ class SockJSClient:
             self._stream.add_done_callback(lambda f: f.cancelled() or f.exception())
         await asyncio.wait_for(self._opened.wait(), 10)
         return self
+
+    async def _poll(self) -> None:
+        while self.closed is None:
+            response = await self._http.fetch(
+                self.base + "/xhr", method="POST", body="", headers={"Origin": self.origin}
+            )
+            for line in response.body.decode().splitlines():
+                if line:
+                    self._frame(line)
 
     def _on_ws(self, frame: str | bytes | None) -> None:
         if frame is None:
@@ -124,4 +137,6 @@ class SockJSClient:
         if self._ws is not None:
             self._ws.close()
         if self._stream is not None:
+            if self.transport == "xhr_polling":
+                self._stream.cancel()
             self._http.close()
