@@ -308,3 +308,37 @@ def test_players_are_paired_first_come_first_served(fresh_server, category):
             client.close()
 
     run(scenario())
+
+
+def test_both_accepting_a_rematch_starts_a_new_battle_between_them(live_server):
+    async def scenario() -> None:
+        ann, bob = await player(live_server, "Ann"), await player(live_server, "Bob")
+        battle = await pair(ann, bob)
+        await play_battle(ann, bob, battle, plan_a=lambda i: "right", plan_b=lambda i: "skip")
+
+        await ann.send({"type": "rematch", "battle": battle})
+        assert (await bob.expect("rematch"))["by"] == ann.user_id
+        await bob.send({"type": "rematch", "battle": battle})
+
+        again_a, again_b = await ann.expect("battle"), await bob.expect("battle")
+        assert again_a["battle"] == again_b["battle"] != battle
+        assert {p["id"] for p in again_a["players"]} == {ann.user_id, bob.user_id}
+        ann.close()
+        bob.close()
+
+    run(scenario())
+
+
+def test_a_player_gone_before_the_first_question_closes_aborts_the_battle(live_server):
+    async def scenario() -> None:
+        ann, bob = await player(live_server, "Ann"), await player(live_server, "Bob")
+        battle = await pair(ann, bob)
+
+        ann.close()
+        result = await bob.expect("result", timeout=20)
+
+        assert result["outcome"] == "aborted" and result["winner"] is None
+        assert (await stored(live_server, battle)).outcome.value == "aborted"
+        bob.close()
+
+    run(scenario())
