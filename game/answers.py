@@ -20,7 +20,6 @@ lists are read once, on first use.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,7 +28,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from game.entities import entities
-from game.normalize import Form, form, normalize, roman_value
+from game.normalize import Form, form, has_digit, normalize, roman_value, undouble
 
 __all__ = ["MAX_ANSWER_LENGTH", "How", "Verdict", "judge", "normalize", "typo_budget"]
 
@@ -37,7 +36,6 @@ MAX_ANSWER_LENGTH = 100
 _FAR = 1_000  # a word too far from the answer's word
 _CLASH = 2_000  # two numbers that differ
 _NAME_SUFFIXES = frozenset(("jr", "sr", "junior", "senior"))
-_DOUBLED = re.compile(r"(.)\1+")
 
 
 class How(StrEnum):
@@ -85,7 +83,9 @@ def judge(
     if not text.words:
         return _refused("empty answer")
     question = _question(tuple(accepted), tuple(wrong), person)
-    same = question.by_compact.get(text.compact) or question.by_bag.get(_bag(text))
+    same = question.by_compact.get(text.compact)
+    if same is None and len(text.words) > 1:
+        same = question.by_bag.get(_bag(text))
     if same is not None:
         return _accepted(same, typed, 0)
     other = _other_answer(text.compact, question)
@@ -112,6 +112,14 @@ class _Target:
     form: Form
     alias: bool
     surname: bool
+    budget: int  # typos forgiven over the whole answer when its words do not line up
+
+
+def _target(text: str, whole: Form, alias: bool, surname: bool) -> _Target:
+    budget = sum(typo_budget(len(w)) for w in whole.words if not has_digit(w))
+    if len(whole.words) > 1 and len(whole.compact) >= 7:
+        budget = max(budget, 1)  # a name of short words still forgives one slip: "Van Gough"
+    return _Target(text, whole, alias, surname, budget)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +150,14 @@ def _question(accepted: tuple[str, ...], wrong: tuple[str, ...], person: bool) -
         whole = form(answer)
         if not whole.words:
             continue
-        targets.append(_Target(answer, whole, position > 0, False))
+        targets.append(_target(answer, whole, position > 0, False))
         if person and len(whole.words) > 1:
             given_names.add(whole.words[0])
             bare = _without_suffix(whole)
             if bare != whole:  # "Martin Luther King" for Martin Luther King Jr.
-                targets.append(_Target(answer, bare, position > 0, False))
+                targets.append(_target(answer, bare, position > 0, False))
             targets.extend(
-                _Target(answer, surname, position > 0, True)
+                _target(answer, surname, position > 0, True)
                 for surname in _surnames(whole)
                 if surname.compact not in wrong_compacts  # "Williams" for Venus, not Serena
             )
@@ -218,16 +226,17 @@ def _closest(text: Form, question: _Question) -> tuple[_Target | None, int, bool
     best_edits = _FAR
     clash = False
     for target in question.targets:
-        edits = _edits(text, target.form)
+        edits = _edits(text, target)
         clash = clash or edits == _CLASH
         if edits < best_edits:
             best, best_edits = target, edits
     return best, best_edits, clash
 
 
-def _edits(text: Form, answer: Form) -> int:
+def _edits(text: Form, target: _Target) -> int:
     """Typos between `text` and `answer`, word by word, else over the letters without spaces
     (so "newyrok" is judged against "newyork"); _FAR or _CLASH when not within the budget."""
+    answer = target.form
     if len(text.words) == len(answer.words):
         total = 0
         for typed_word, answer_word in zip(text.words, answer.words, strict=True):
@@ -241,17 +250,16 @@ def _edits(text: Form, answer: Form) -> int:
             return _CLASH
     if text.numbers != answer.numbers:
         return _CLASH if text.numbers and answer.numbers else _FAR
-    budget = sum(typo_budget(len(w)) for w in answer.words if not _has_digit(w))
-    if len(answer.words) > 1 and len(answer.compact) >= 7:
-        budget = max(budget, 1)  # a name of short words still forgives one slip: "Van Gough"
-    edits = distance(text.compact, answer.compact, budget)
-    return edits if edits <= budget else _FAR
+    if abs(len(text.compact) - len(answer.compact)) > target.budget:
+        return _FAR
+    edits = distance(text.compact, answer.compact, target.budget)
+    return edits if edits <= target.budget else _FAR
 
 
 def _word_edits(typed: str, answer: str) -> int:
     if typed == answer:
         return 0
-    if _has_digit(typed) or _has_digit(answer):
+    if has_digit(typed) or has_digit(answer):
         typed_number, answer_number = _number(typed), _number(answer)
         if typed_number is None or answer_number is None:
             return _FAR
@@ -277,12 +285,17 @@ def distance(a: str, b: str, limit: int | None = None) -> int:
     edits = DamerauLevenshtein.distance(a, b, score_cutoff=limit)
     if edits <= 1:
         return edits
-    if len(a) == len(b) and sorted(a) == sorted(b):
+    if len(a) == len(b) and _letters(a) == _letters(b):
         edits = min(edits, Indel.distance(a, b) // 2)
-    single_a, single_b = _DOUBLED.sub(r"\1", a), _DOUBLED.sub(r"\1", b)
+    single_a, single_b = undouble(a), undouble(b)
     if single_a != a or single_b != b:
-        edits = min(edits, 1 + DamerauLevenshtein.distance(single_a, single_b))
+        edits = min(edits, 1 + DamerauLevenshtein.distance(single_a, single_b, score_cutoff=limit))
     return edits
+
+
+@lru_cache(maxsize=65536)
+def _letters(word: str) -> list[str]:
+    return sorted(word)
 
 
 def _rival(text: Form, target: _Target, question: _Question, person: bool) -> str | None:
@@ -298,16 +311,31 @@ def _rival(text: Form, target: _Target, question: _Question, person: bool) -> st
         if limit == 0 or index.ids.get(typed, frozenset()) & question.ids:
             continue  # the same thing, or another spelling of it ("Cesium" for Caesium)
         for wrong in question.wrong:
-            if any(distance(typed, c, limit) <= limit for c in wrong.compacts):
-                return wrong.text
-        for name in index.near(typed, question.kinds, limit):
-            if not index.ids[name] & question.ids and distance(typed, name, limit) <= limit:
+            for compact in wrong.compacts:
+                if distance(typed, compact, limit) <= limit:
+                    return wrong.text
+        for name in _names_near(answer, limit, question.kinds, question.ids):
+            if distance(typed, name, limit) <= limit:
                 return index.names[name]
     return None
 
 
-def _has_digit(word: str) -> bool:
-    return any(ch.isdigit() for ch in word)
+@lru_cache(maxsize=16384)
+def _names_near(
+    answer: str, limit: int, kinds: frozenset[str], ids: frozenset[str]
+) -> tuple[str, ...]:
+    """Other well-known names a text within `limit` edits of `answer` could be as close to.
+
+    Such a name lies within 2 * `limit` edits of the answer (the triangle inequality), so the
+    lists are scanned once per answer and each typed text is measured against the few found.
+    The scan allows for a swap costing two Levenshtein edits and a doubled letter one more.
+    """
+    index = entities()
+    return tuple(
+        name
+        for name in index.near(answer, kinds, 4 * limit + 1)
+        if not index.ids[name] & ids and distance(answer, name, 2 * limit + 1) <= 2 * limit + 1
+    )
 
 
 def _accepted(target: _Target, typed: str, edits: int) -> Verdict:
@@ -320,11 +348,11 @@ def _accepted(target: _Target, typed: str, edits: int) -> Verdict:
         how, reason = How.ALIAS, f"accepted as '{target.text}'"
     elif typed.strip() == target.text:
         how, reason = How.EXACT, "exact"
-    elif all(_has_digit(w) for w in target.form.words):
+    elif all(has_digit(w) for w in target.form.words):
         how, reason = How.NUMBER, "same number"
     else:
         how, reason = How.NORMALIZED, "same answer, written differently"
-    return Verdict(True, target.text, how, edits, reason)
+    return _verdict(True, target.text, how, edits, reason)
 
 
 def _typos(edits: int) -> str:
@@ -332,4 +360,8 @@ def _typos(edits: int) -> str:
 
 
 def _refused(reason: str) -> Verdict:
-    return Verdict(False, None, None, 0, reason)
+    return _verdict(False, None, None, 0, reason)
+
+
+# Verdicts are immutable and few: sharing them spares building a dataclass on every call.
+_verdict = lru_cache(maxsize=4096)(Verdict)

@@ -10,7 +10,6 @@ Imports the standard library, rapidfuzz and game.normalize only.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -33,24 +32,20 @@ class Entities:
     kinds: dict[str, frozenset[str]]  # compact -> the lists it appears in
     all_kinds: frozenset[str]
 
-    def near(self, query: str, kinds: frozenset[str], max_edits: int) -> list[str]:
-        """Compact names of these kinds that may lie within `max_edits` Damerau edits of `query`.
+    def near(self, name: str, kinds: frozenset[str], max_edits: int) -> list[str]:
+        """Compact names of these kinds within `max_edits` Levenshtein edits of `name`.
 
-        A cheap filter: a length at most `max_edits` away and a Levenshtein distance at most
-        twice `max_edits`, plus one (a swap or a moved letter costs two there, and doubled
-        letters one each). The caller measures the survivors exactly.
+        One scan in C++ over the lists; the judge calls it once per answer and keeps the
+        result, then measures each typed text against those few names only.
         """
-        lengths, names = _by_length(self, kinds)
-        low = bisect_left(lengths, len(query) - max_edits)
-        high = bisect_right(lengths, len(query) + max_edits)
         found = process.extract(
-            query,
-            names[low:high],
+            name,
+            _names_of(self, kinds),
             scorer=Levenshtein.distance,
-            score_cutoff=2 * max_edits + 1,
+            score_cutoff=max_edits,
             limit=None,
         )
-        return [name for name, _score, _index in found]
+        return [compact for compact, _score, _index in found]
 
 
 @cache
@@ -88,6 +83,5 @@ def parse_lists(lists: Iterable[tuple[str, str]]) -> Entities:
 
 
 @lru_cache(maxsize=256)
-def _by_length(index: Entities, kinds: frozenset[str]) -> tuple[list[int], list[str]]:
-    chosen = sorted((c for c, k in index.kinds.items() if k & kinds), key=len)
-    return [len(c) for c in chosen], chosen
+def _names_of(index: Entities, kinds: frozenset[str]) -> list[str]:
+    return [compact for compact, its_kinds in index.kinds.items() if its_kinds & kinds]
