@@ -76,7 +76,9 @@ _THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _INITIAL_DOT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z])\.")
 _ANY_DIGIT = re.compile(r"\d")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
-_SYMBOLS = str.maketrans({"&": " and ", "%": " percent ", "'": None, "`": None})
+_SYMBOLS = str.maketrans(
+    {"&": " and ", "%": " percent ", "+": " plus ", "#": " sharp ", "'": None, "`": None}
+)
 _DOUBLED = re.compile(r"(.)\1+")
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:\.\d+)?")
 
@@ -108,8 +110,9 @@ class Form(NamedTuple):
 def normalize(text: str) -> str:
     """Return `text` as lowercase ASCII words joined by single spaces.
 
-    Accents, case, punctuation and leading articles are dropped, "&" reads "and", "St." reads
-    "Saint", and numbers written as words or uppercase Roman numerals become digits:
+    Accents, case, punctuation and leading articles are dropped, "&" reads "and", "+" "plus",
+    "#" "sharp" (so C, C++ and C# differ), "St." reads "Saint", and numbers written as words
+    or uppercase Roman numerals become digits:
     normalize("The Twenty-First Century") == "21 century". Never raises.
     """
     return form(text).text
