@@ -167,6 +167,16 @@ class Arena:
 
     async def _start(self, seats: tuple[Seat, Seat], category: str | None) -> None:
         humans = [s.user_id for s in seats if not s.bot]
+        try:
+            await self._start_battle(seats, humans, category)
+        except Exception:
+            log.exception("could not start a battle for %s", humans)
+            for user_id in humans:
+                self._error(user_id, "not_started", "The battle could not start; press Play again.")
+
+    async def _start_battle(
+        self, seats: tuple[Seat, Seat], humans: list[str], category: str | None
+    ) -> None:
         now = self._clock()
         pool = await self._bank.questions(category)
         seen: set[str] = set()

@@ -1,0 +1,102 @@
+"""The arena against a real SQLite store whose failures the test injects."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from bus.local import LocalPool, LocalRelay
+from game.battle_state import Timing
+from game.questions import Question
+from game.record import BattleRecord
+from sockets import protocol
+from sockets.arena import Arena, ArenaConfig
+from sockets.auth import Identity
+from store.sqlite import SQLiteStore
+from tests.conftest import FIXTURE_QUESTIONS
+
+ANN, BOB = Identity("g-ann", "Ann"), Identity("g-bob", "Bob")
+FAST = Timing(countdown=0.01, question=0.05, reveal=0.01, seat_hold=0.5, rematch=0.5)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        self.messages.put_nowait(message)
+
+    async def expect(self, kind: str) -> dict[str, Any]:
+        async with asyncio.timeout(10):
+            while (message := await self.messages.get())["type"] != kind:
+                pass
+            return message
+
+
+class FlakyStore(SQLiteStore):
+    """A real store that fails the first `failures` battle writes, as a full disk would."""
+
+    def __init__(self, path: Any, failures: int) -> None:
+        super().__init__(path)
+        self.failures = failures
+        self.attempts = 0
+
+    async def record_battle(self, record: BattleRecord) -> bool:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise OSError("disk full")
+        return await super().record_battle(record)
+
+
+class BrokenHistoryStore(SQLiteStore):
+    async def recent_question_ids(self, user_id: str, *, limit: int, since: float) -> set[str]:
+        raise OSError("database is gone")
+
+
+async def arena_with(store: SQLiteStore) -> tuple[Arena, Inbox, Inbox]:
+    await store.open()
+    for line in FIXTURE_QUESTIONS.open():
+        await store.upsert_question(Question.from_dict(json.loads(line)))
+    relay, ann, bob = LocalRelay(), Inbox(), Inbox()
+    relay.attach(ANN.user_id, ann)
+    relay.attach(BOB.user_id, bob)
+    config = ArenaConfig(timing=FAST, questions_per_battle=2)
+    return Arena(store=store, pool=LocalPool(), relay=relay, config=config), ann, bob
+
+
+def test_a_failed_save_is_retried_and_the_result_waits_for_it(tmp_path, caplog):
+    async def scenario() -> None:
+        store = FlakyStore(tmp_path / "k.db", failures=1)
+        arena, ann, _ = await arena_with(store)
+
+        await arena.handle(ANN, protocol.Play(None))
+        await arena.handle(BOB, protocol.Play(None))
+        result = await ann.expect("result")
+
+        assert store.attempts == 2
+        assert await store.get_battle(result["battle"]) is not None
+        await store.close()
+
+    asyncio.run(scenario())
+
+    assert "saving battle" in caplog.text and "disk full" in caplog.text
+
+
+def test_a_store_failure_at_the_start_tells_both_players_and_frees_them(tmp_path, caplog):
+    async def scenario() -> None:
+        store = BrokenHistoryStore(tmp_path / "k.db")
+        arena, ann, bob = await arena_with(store)
+
+        await arena.handle(ANN, protocol.Play(None))
+        await arena.handle(BOB, protocol.Play(None))
+
+        assert (await ann.expect("error"))["code"] == "not_started"
+        assert (await bob.expect("error"))["code"] == "not_started"
+        await arena.handle(ANN, protocol.Play(None))
+        assert (await ann.expect("waiting"))["category"] is None
+        await store.close()
+
+    asyncio.run(scenario())
+
+    assert "could not start a battle" in caplog.text
