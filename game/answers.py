@@ -11,8 +11,8 @@ The rules, in order:
 4. Otherwise each word may differ from the answer's word by a few Damerau edits (a swap, or a
    letter moved, counts as one), scaled by the word's length (`typo_budget`); a word with
    digits in it must be exact. With `person=True` the surname alone is enough.
-5. A typo is still refused when it is at least as close to a wrong alternative, or to another
-   well-known name of the answer's kind, as to the answer.
+5. A typo is still refused when it is at least as close to a wrong alternative as to the
+   answer, or strictly closer to another well-known name of the answer's kind.
 
 Pure: standard library, rapidfuzz, anyascii and the game modules named above; the entity
 lists are read once, on first use.
@@ -185,15 +185,18 @@ def _question(accepted: tuple[str, ...], wrong: tuple[str, ...], person: bool) -
 
 def _surnames(whole: Form) -> list[Form]:
     """The trailing words a person is known by: "luther king" and "king" for Martin Luther
-    King Jr.; "van gogh" and "gogh" for Vincent van Gogh."""
+    King Jr.; "van gogh" and "gogh" for Vincent van Gogh. A monarch has none: "Henry" alone
+    does not say which Henry."""
+    if has_digit(whole.words[-1]):
+        return []
     words = _without_suffix(whole).words
     return [Form.of(words[start:]) for start in range(1, len(words))]
 
 
 def _without_suffix(whole: Form) -> Form:
-    """The name without "Jr", "Sr" or a regnal number at its end."""
+    """The name without "Jr" or "Sr" at its end."""
     words = whole.words
-    while len(words) > 1 and (words[-1] in _NAME_SUFFIXES or words[-1].isdigit()):
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
         words = words[:-1]
     return whole if words == whole.words else Form.of(words)
 
@@ -299,8 +302,8 @@ def _letters(word: str) -> list[str]:
 
 
 def _rival(text: Form, target: _Target, question: _Question, person: bool) -> str | None:
-    """A wrong alternative or well-known name of the answer's kind at least as close to the
-    text as the answer it matched, if any."""
+    """A wrong alternative at least as close to the text as the answer it matched, or a
+    well-known name of the answer's kind closer still, if any."""
     probes = [(text.compact, target.form.compact)]
     if person and len(text.words) > 1 and not target.surname:
         # "Claude Manet" for Claude Monet: the surname alone decides.
@@ -314,8 +317,17 @@ def _rival(text: Form, target: _Target, question: _Question, person: bool) -> st
             for compact in wrong.compacts:
                 if distance(typed, compact, limit) <= limit:
                     return wrong.text
+        # Another well-known name must be strictly closer: a slip halfway between the answer
+        # and a rival ("Polland") is given the benefit of the doubt, unlike a listed wrong one.
+        closer = limit - 1
+        if closer == 0:
+            # Only another name typed exactly is closer ("Manet" in "Claude Manet").
+            kinds = index.kinds.get(typed, frozenset())
+            if kinds & question.kinds and not index.ids[typed] & question.ids:
+                return index.names[typed]
+            continue
         for name in _names_near(answer, limit, question.kinds, question.ids):
-            if distance(typed, name, limit) <= limit:
+            if distance(typed, name, closer) <= closer:
                 return index.names[name]
     return None
 

@@ -75,6 +75,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _THOUSANDS_COMMA = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _INITIAL_DOT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z])\.")
 _ANY_DIGIT = re.compile(r"\d")
+_MINUS = re.compile(r"(?<![A-Za-z0-9])-(?=\d)")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _SYMBOLS = str.maketrans(
     {"&": " and ", "%": " percent ", "+": " plus ", "#": " sharp ", "'": None, "`": None}
@@ -156,6 +157,8 @@ def _words(text: str) -> list[str]:
     text = text.translate(_SYMBOLS)
     if "," in text:
         text = _THOUSANDS_COMMA.sub("", text)
+    if "-" in text:
+        text = _MINUS.sub(" minus ", text)  # "-273" is not 273
     if "." in text:
         text = _INITIAL_DOT.sub(_letter, text)  # "U.S.A." -> "USA", "J. K." -> "J K"
     words = [t if t.isalpha() and t.islower() else _word(t) for t in _TOKEN.findall(text)]
