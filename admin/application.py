@@ -1,0 +1,54 @@
+"""The admin process's Tornado application: every route under /admin, moderators and admins only.
+
+Built like the game application (templates, signed cookies, XSRF, the same user lookup) but on
+its own port and IOLoop, so a slow moderation page or report cannot delay a battle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tornado.web
+
+from admin import pages
+from admin.notify import log_rejection
+from handlers.pipeline_service import RejectionNotifier
+from settings import Settings
+from store.port import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTION_ID = r"([A-Za-z0-9_.:-]{1,80})"
+
+
+def make_admin_app(
+    settings: Settings, store: Store, notify_rejection: RejectionNotifier = log_rejection
+) -> tornado.web.Application:
+    deps = {"store": store}
+    routes: list = [
+        (r"/admin/?", pages.DashboardHandler, deps),
+        (r"/admin/queue", pages.QueueHandler, deps),
+        (rf"/admin/queue/{QUESTION_ID}", pages.DecisionHandler,
+         {**deps, "notify_rejection": notify_rejection}),
+        (r"/admin/reports", pages.ReportsHandler, deps),
+        (rf"/admin/questions/{QUESTION_ID}", pages.EditQuestionHandler, deps),
+        (r"/admin/users", pages.UsersHandler, deps),
+        (r"/admin/statistics", pages.StatisticsHandler, deps),
+    ]  # fmt: skip
+    if settings.admin_test_routes:
+        routes += [
+            (r"/admin/test/slow", pages.SlowHandler, deps),
+            (r"/admin/test/ip", pages.RemoteIPHandler, deps),
+        ]
+    return tornado.web.Application(
+        routes,
+        template_path=str(ROOT / "templates"),
+        static_path=str(ROOT / "static"),
+        static_url_prefix="/admin/static/",
+        cookie_secret=settings.cookie_secret,
+        xsrf_cookies=True,
+        xsrf_cookie_kwargs={"httponly": True, "samesite": "Lax", "secure": settings.https},
+        https=settings.https,
+        debug=settings.debug,
+        default_handler_class=pages.NotFoundHandler,
+        default_handler_args=deps,
+    )

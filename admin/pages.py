@@ -1,0 +1,266 @@
+"""The admin screens: dashboard, moderation queue, reports queue, question edit, users and roles.
+
+Every handler refuses (403) anyone who is not a moderator or an admin before it does anything;
+changing roles needs an admin. Handlers read the form, call handlers.pipeline_service, render.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import Counter
+from typing import Any
+
+import tornado.web
+
+from game.pipeline import Action, ReportKind, Review, State
+from game.questions import CATEGORIES, DIFFICULTIES, Question
+from game.roles import Role, RoleError, granted, parse_role, revoked
+from handlers import pipeline_service as pipeline
+from handlers.base import BaseHandler
+from handlers.questions import FORM_FIELDS
+from store.port import Store, User
+
+STAFF = frozenset({Role.MODERATOR.value, Role.ADMIN.value})
+MAX_SLOW_SECONDS = 10.0
+
+
+class AdminHandler(BaseHandler):
+    """Refuses everyone without one of `roles` (default: moderators and admins) with a 403."""
+
+    roles: frozenset[str] = STAFF
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        user = self.user
+        if user is None or not self.roles & set(user.roles):
+            raise tornado.web.HTTPError(403, "This page is for moderators and admins.")
+
+    @property
+    def staff(self) -> User:
+        assert self.user is not None  # prepare() let only staff through
+        return self.user
+
+    def render_admin(self, template: str, **values: Any) -> None:
+        self.render(f"admin/{template}", staff=self.staff, **values)
+
+
+class DashboardHandler(AdminHandler):
+    async def get(self) -> None:
+        counts = await self.store.submission_counts()
+        reports = await pipeline.open_reports(self.store)
+        bank = await self.store.published_questions()
+        self.render_admin(
+            "dashboard.html",
+            counts=counts,
+            states=list(State),
+            reports=len(reports),
+            bank=len(bank),
+        )
+
+
+def review_summary(reviews: list[Review]) -> dict[str, Any]:
+    """Verdict counts, mean quality and difficulty, and the comments, for one round."""
+    return {
+        "verdicts": Counter(r.verdict.value for r in reviews),
+        "quality": statistics.mean(r.quality for r in reviews) if reviews else None,
+        "difficulty": statistics.mean(r.difficulty for r in reviews) if reviews else None,
+        "comments": [r for r in reviews if r.comment],
+    }
+
+
+def question_form(question: Question) -> dict[str, str]:
+    """A question as the edit form's field values."""
+    return {
+        "category": question.category,
+        "difficulty": str(question.difficulty),
+        "text": question.text,
+        "answer": question.answer,
+        "aliases": "\n".join(question.aliases),
+        **{f"wrong{i}": w for i, w in enumerate(question.wrong, 1)},
+        "refused": "\n".join(question.refused),
+        "person": "on" if question.person else "",
+        "did_you_know": question.did_you_know,
+    }
+
+
+class QueueHandler(AdminHandler):
+    """Questions the reviewers approved, then those still waiting for reviews."""
+
+    async def get(self) -> None:
+        waiting = [
+            *await self.store.submissions(state=State.APPROVED),
+            *await self.store.submissions(state=State.SUBMITTED),
+        ]
+        summaries = {
+            s.id: review_summary(await self.store.reviews_of(s.id, s.round)) for s in waiting
+        }
+        self.render_admin(
+            "queue.html",
+            submissions=waiting,
+            summaries=summaries,
+            forms={s.id: question_form(s.question) for s in waiting},
+            categories=CATEGORIES,
+            difficulties=DIFFICULTIES,
+            error=self.get_query_argument("error", None),
+        )
+
+
+class DecisionHandler(AdminHandler):
+    """POST publish, reject (with a reason) or edit for one submission."""
+
+    def initialize(  # type: ignore[override]
+        self, store: Store, notify_rejection: pipeline.RejectionNotifier
+    ) -> None:
+        super().initialize(store)
+        self.notify_rejection = notify_rejection
+
+    async def post(self, question_id: str) -> None:
+        action = {"publish": Action.PUBLISH, "reject": Action.REJECT, "edit": Action.EDIT}.get(
+            self.get_body_argument("action", "")
+        )
+        if action is None:
+            raise tornado.web.HTTPError(400, "Unknown action.")
+        try:
+            question = None
+            if action is Action.EDIT:
+                form = {name: self.get_body_argument(name, "") for name in FORM_FIELDS}
+                question = pipeline.question_from_form(form, question_id)
+            await pipeline.decide(
+                self.store,
+                self.staff,
+                question_id,
+                action,
+                time.time(),
+                why=self.get_body_argument("why", ""),
+                question=question,
+                notify_rejection=self.notify_rejection,
+            )
+        except pipeline.Conflict as error:
+            raise tornado.web.HTTPError(409, str(error)) from error
+        except pipeline.PipelineError as error:
+            raise tornado.web.HTTPError(400, str(error)) from error
+        self.redirect("/admin/queue")
+
+
+class ReportsHandler(AdminHandler):
+    """GET the open reports; POST add-alias, unpublish (with a reason) or dismiss one."""
+
+    async def get(self) -> None:
+        reports = await pipeline.open_reports(self.store)
+        questions = {r.question_id: await self.store.get_question(r.question_id) for r in reports}
+        self.render_admin(
+            "reports.html", reports=reports, questions=questions, judged=ReportKind.JUDGED_WRONGLY
+        )
+
+    async def post(self) -> None:
+        key = tuple(self.get_body_argument(n, "") for n in ("battle", "question_id", "reporter"))
+        found = next(
+            (r for r in await pipeline.open_reports(self.store, limit=1000) if
+             (r.battle_id, r.question_id, r.reporter_id) == key),
+            None,
+        )  # fmt: skip
+        action = self.get_body_argument("action", "")
+        if found is None:
+            raise tornado.web.HTTPError(409, "That report is already closed.")
+        if action not in ("alias", "unpublish", "dismiss"):
+            raise tornado.web.HTTPError(400, "Unknown action.")
+        why = self.get_body_argument("why", "").strip()
+        if action == "unpublish" and not why:
+            raise tornado.web.HTTPError(400, "Unpublishing needs a reason.")
+        try:
+            await pipeline.close_report(
+                self.store,
+                self.staff,
+                found,
+                time.time(),
+                add_alias=action == "alias",
+                unpublish_why=why if action == "unpublish" else "",
+            )
+        except pipeline.PipelineError as error:
+            raise tornado.web.HTTPError(400, str(error)) from error
+        self.redirect("/admin/reports")
+
+
+class EditQuestionHandler(AdminHandler):
+    """Edit any stored question in place (from a report, or a published submission)."""
+
+    async def get(self, question_id: str) -> None:
+        question = await self.store.get_question(question_id)
+        submission = await self.store.get_submission(question_id)
+        if question is None and submission is not None:
+            question = submission.question
+        if question is None:
+            raise tornado.web.HTTPError(404, "No question with that id.")
+        self.render_admin(
+            "question.html",
+            question=question,
+            form=question_form(question),
+            history=await self.store.question_history(question_id),
+            categories=CATEGORIES,
+            difficulties=DIFFICULTIES,
+        )
+
+    async def post(self, question_id: str) -> None:
+        form = {name: self.get_body_argument(name, "") for name in FORM_FIELDS}
+        try:
+            question = pipeline.question_from_form(form, question_id)
+            if await self.store.get_question(question_id) is None:
+                raise pipeline.PipelineError("Only stored bank questions are edited here.")
+            await pipeline.change_bank_question(
+                self.store, self.staff, question, Action.EDIT, time.time()
+            )
+        except pipeline.PipelineError as error:
+            raise tornado.web.HTTPError(400, str(error)) from error
+        self.redirect(f"/admin/questions/{question_id}")
+
+
+class UsersHandler(AdminHandler):
+    """Accounts and their roles; only admins may see or change them."""
+
+    roles = frozenset({Role.ADMIN.value})
+
+    async def get(self) -> None:
+        self.render_admin("users.html", users=await self.store.accounts(), roles=list(Role))
+
+    async def post(self) -> None:
+        user = await self.store.get_user(self.get_body_argument("user_id", ""))
+        if user is None:
+            raise tornado.web.HTTPError(404, "No such user.")
+        try:
+            role = parse_role(self.get_body_argument("role", ""))
+            change = granted if self.get_body_argument("action", "") == "grant" else revoked
+            await self.store.set_roles(user.id, change(user.roles, role))
+        except RoleError as error:
+            raise tornado.web.HTTPError(400, str(error)) from error
+        self.redirect("/admin/users")
+
+
+class StatisticsHandler(AdminHandler):
+    """The place of the question and battle reports, which come in a later issue."""
+
+    def get(self) -> None:
+        self.render_admin("statistics.html")
+
+
+class SlowHandler(AdminHandler):
+    """Test only (KWISSLE_ADMIN_TEST_ROUTES): blocks this whole process, like a heavy report."""
+
+    def get(self) -> None:
+        seconds = min(float(self.get_query_argument("seconds", "2")), MAX_SLOW_SECONDS)
+        time.sleep(seconds)  # deliberately blocking: the point is that battles do not notice
+        self.write({"slept": seconds})
+
+
+class RemoteIPHandler(AdminHandler):
+    """Test only: the client address this process believes, to check nginx's X-Real-IP."""
+
+    def get(self) -> None:
+        self.write({"remote_ip": self.request.remote_ip})
+
+
+class NotFoundHandler(AdminHandler):
+    async def prepare(self) -> None:
+        await super().prepare()
+        raise tornado.web.HTTPError(404, "There is no admin page here.")
+

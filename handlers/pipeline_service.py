@@ -1,0 +1,358 @@
+"""The question pipeline as a service: read from the store, apply a rule of game.pipeline, write.
+
+Shared by the game process's question pages and the admin process, so both move a question the
+same way. Every function takes the store and `now`; none renders or knows about HTTP. Mistakes a
+person can fix raise PipelineError with a message fit to show them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import re
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+
+from game.bank_rules import Problem, Severity, check_bank
+from game.pipeline import (
+    DEFAULT_DAILY_SUBMISSIONS,
+    MAX_COMMENT,
+    QUALITIES,
+    Action,
+    Change,
+    Report,
+    ReportKind,
+    ReportStatus,
+    Review,
+    State,
+    Submission,
+    TransitionError,
+    Verdict,
+    can_review,
+    may_submit,
+    new_submission,
+    points_for_decision,
+    report_matches_battle,
+    returned_comments,
+    review_outcome,
+    transition,
+)
+from game.questions import DIFFICULTIES, Question, QuestionFormatError
+from store.port import StaleSubmissionError, Store, User
+
+DAY_SECONDS = 24 * 3600
+MAX_TYPED = 120
+MAX_LIST_ITEMS = 10
+REVIEWS_BY = "reviews"
+BATTLE_ID = re.compile(r"[0-9a-f]{32}")  # who moved a question when its reviews decided
+
+# Told once a question is rejected; issue 5's mail task plugs in here (see app.py).
+RejectionNotifier = Callable[[User, Submission], Awaitable[None]]
+
+
+class PipelineError(ValueError):
+    """A request the pipeline refuses; the message is for the person who made it."""
+
+
+class Conflict(PipelineError):
+    """Someone else moved the question first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A question read from the form, and what the bank rules say about it."""
+
+    question: Question
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+
+def question_from_form(form: Mapping[str, str], question_id: str) -> Question:
+    """A question from the submission form's fields; PipelineError for a missing field."""
+
+    def lines(name: str) -> tuple[str, ...]:
+        items = [line.strip() for line in form.get(name, "").splitlines()]
+        return tuple(item for item in items if item)[:MAX_LIST_ITEMS]
+
+    try:
+        difficulty = int(form.get("difficulty", ""))
+    except ValueError:
+        difficulty = 0
+    record = {
+        "id": question_id,
+        "category": form.get("category", "").strip(),
+        "difficulty": difficulty if difficulty in DIFFICULTIES else 0,
+        "text": form.get("text", "").strip(),
+        "answer": form.get("answer", "").strip(),
+        "aliases": list(lines("aliases")),
+        "wrong": [form.get(f"wrong{i}", "").strip() for i in (1, 2, 3)],
+        "refused": list(lines("refused")),
+        "person": form.get("person") == "on",
+        "did_you_know": form.get("did_you_know", "").strip(),
+        "published": False,
+    }
+    try:
+        return Question.from_dict(record)
+    except QuestionFormatError as error:
+        raise PipelineError(f"Please fill in every field ({error}).") from error
+
+
+async def check(store: Store, question: Question) -> Checked:
+    """The `questions check` rules, judge checks included, against the published bank."""
+    bank = [q for q in await store.published_questions() if q.id != question.id]
+    # Comparing against hundreds of questions holds the GIL for a while: off the loop.
+    problems = await asyncio.to_thread(check_bank, [*bank, question])
+    return Checked(question, tuple(p for p in problems if p.question_id == question.id))
+
+
+def new_question_id() -> str:
+    return f"u-{uuid.uuid4().hex[:12]}"
+
+
+async def submit(
+    store: Store,
+    author: User,
+    question: Question,
+    now: float,
+    daily_limit: int = DEFAULT_DAILY_SUBMISSIONS,
+) -> Submission:
+    """Send a checked question to the reviewers; PipelineError past the daily limit or on errors."""
+    if not may_submit(await store.count_submissions(author.id, now - DAY_SECONDS), daily_limit):
+        raise PipelineError(f"You can submit {daily_limit} questions a day; come back tomorrow.")
+    checked = await check(store, question)
+    if checked.errors:
+        raise PipelineError("; ".join(p.message for p in checked.errors))
+    submission, change = new_submission(question, author.id, now)
+    if not await store.add_submission(submission, change):
+        raise Conflict("That question was already submitted.")
+    return submission
+
+
+async def next_to_review(store: Store, reviewer: User, rng: random.Random) -> Submission | None:
+    """A random submitted question the reviewer did not write and has not reviewed."""
+    candidates = await store.reviewable_submissions(reviewer.id)
+    return rng.choice(candidates) if candidates else None
+
+
+async def review(store: Store, reviewer: User, form: Mapping[str, str], now: float) -> Submission:
+    """Record a review from the review form and move the question when its reviews decide."""
+    submission = await store.get_submission(form.get("question_id", ""))
+    if submission is None:
+        raise PipelineError("There is no such question to review.")
+    round_reviews = await store.reviews_of(submission.id, submission.round)
+    reviewed = any(r.reviewer_id == reviewer.id for r in round_reviews)
+    if not can_review(submission, reviewer.id, reviewed):
+        raise PipelineError("You cannot review this question.")
+    try:
+        verdict = Verdict(form.get("verdict", ""))
+        quality = int(form.get("quality", ""))
+        difficulty = int(form.get("difficulty", ""))
+    except ValueError:
+        raise PipelineError("Please give a verdict, a quality and a difficulty.") from None
+    comment = form.get("comment", "").strip()
+    if quality not in QUALITIES or difficulty not in DIFFICULTIES or len(comment) > MAX_COMMENT:
+        raise PipelineError("Quality is 1-5, difficulty 1-3, the comment at most 500 characters.")
+    mine = Review(
+        submission.id, reviewer.id, verdict, quality, difficulty, comment, now, submission.round
+    )
+    await store.save_review(mine)
+    round_reviews = await store.reviews_of(submission.id, submission.round)
+    outcome = review_outcome(round_reviews)
+    if outcome is None:
+        return submission
+    why = returned_comments(round_reviews) if outcome is Action.RETURN else (
+        f"{len(round_reviews)} reviews without a wrong majority"
+    )
+    moved, change = transition(submission, outcome, by=REVIEWS_BY, now=now, why=why)
+    # A concurrent review may have moved it already; this review is stored all the same.
+    with contextlib.suppress(StaleSubmissionError):
+        await store.change_submission(moved, change)
+    return moved
+
+
+async def author_move(
+    store: Store, author: User, question_id: str, action: Action, now: float
+) -> Submission:
+    """The author resubmits a returned question (a new round) or retracts one of theirs."""
+    submission = await store.get_submission(question_id)
+    if submission is None or submission.author_id != author.id:
+        raise PipelineError("There is no such question of yours.")
+    if action not in (Action.SUBMIT, Action.RETRACT):
+        raise PipelineError("Authors can only resubmit or retract.")
+    return await _move(store, submission, action, author.id, now)
+
+
+async def decide(
+    store: Store,
+    moderator: User,
+    question_id: str,
+    action: Action,
+    now: float,
+    *,
+    why: str = "",
+    question: Question | None = None,
+    notify_rejection: RejectionNotifier | None = None,
+) -> Submission:
+    """A moderator's decision (publish, reject, edit, unpublish) on a submission.
+
+    Publishing and rejecting grant contributor points; rejecting tells the author through
+    `notify_rejection`. Repeating a decision that already happened changes nothing.
+    """
+    submission = await store.get_submission(question_id)
+    if submission is None:
+        raise PipelineError("There is no such submission.")
+    if question is not None:
+        checked = await check(store, replace(question, id=submission.id))
+        if checked.errors:
+            raise PipelineError("; ".join(p.message for p in checked.errors))
+    target = {Action.PUBLISH: State.PUBLISHED, Action.REJECT: State.REJECTED}.get(action)
+    if target is not None and submission.state is target:
+        return submission  # a retried click: the decision stands
+    moved = await _move(store, submission, action, moderator.id, now, why, question)
+    if target is not None:
+        reviews = await store.reviews_of(submission.id, submission.round)
+        await store.award_points(points_for_decision(moved, reviews, target))
+    if action is Action.REJECT and notify_rejection is not None:
+        author = await store.get_user(moved.author_id)
+        if author is not None:
+            await notify_rejection(author, moved)
+    return moved
+
+
+async def _move(
+    store: Store,
+    submission: Submission,
+    action: Action,
+    by: str,
+    now: float,
+    why: str = "",
+    question: Question | None = None,
+) -> Submission:
+    try:
+        moved, change = transition(submission, action, by=by, now=now, why=why, question=question)
+    except TransitionError as error:
+        raise PipelineError(str(error)) from error
+    try:
+        await store.change_submission(moved, change)
+    except StaleSubmissionError as error:
+        raise Conflict("Someone else changed this question first; reload and look again.") from (
+            error
+        )
+    return moved
+
+
+async def change_bank_question(
+    store: Store,
+    moderator: User,
+    question: Question,
+    action: Action,
+    now: float,
+    why: str = "",
+) -> None:
+    """Edit or unpublish a published question, whether it came from a player or the bank files."""
+    submission = await store.get_submission(question.id)
+    if submission is not None:
+        await decide(store, moderator, question.id, action, now, why=why, question=question)
+        return
+    if action is Action.EDIT:
+        checked = await check(store, question)
+        if checked.errors:
+            raise PipelineError("; ".join(p.message for p in checked.errors))
+    elif action is Action.UNPUBLISH and not why.strip():
+        raise PipelineError("unpublish needs a reason")
+    target = State.RETRACTED if action is Action.UNPUBLISH else State.PUBLISHED
+    change = Change(question.id, action, State.PUBLISHED, target, moderator.id, now, why.strip())
+    await store.change_bank_question(
+        replace(question, published=action is not Action.UNPUBLISH), change
+    )
+
+
+async def report(
+    store: Store, reporter: User, payload: Mapping[str, object], now: float
+) -> tuple[Report, bool]:
+    """Record a player's report of a question met in a battle they played.
+
+    A battle is stored when it ends, so a report sent at a reveal usually arrives first: it is
+    kept UNVERIFIED and reaches the moderators once the stored battle confirms it (see
+    `open_reports`). Returns the report and whether it is new. Raises PermissionError when the
+    stored battle does not list the reporter with that question, PipelineError for a malformed
+    payload.
+    """
+    battle_id, question_id = payload.get("battle"), payload.get("question_id")
+    typed = payload.get("typed", "")
+    if not isinstance(battle_id, str) or not isinstance(question_id, str):
+        raise PipelineError("battle and question_id are required strings")
+    try:
+        kind = ReportKind(str(payload.get("kind")))
+    except ValueError:
+        raise PipelineError("kind is one of " + ", ".join(k.value for k in ReportKind)) from None
+    if not isinstance(typed, str) or len(typed) > MAX_TYPED:
+        raise PipelineError(f"typed is a string of at most {MAX_TYPED} characters")
+    if kind is ReportKind.JUDGED_WRONGLY and not typed.strip():
+        raise PipelineError("a judged-wrongly report carries what was typed")
+    if not BATTLE_ID.fullmatch(battle_id) or len(question_id) > MAX_TYPED:
+        raise PipelineError("battle or question_id is malformed")
+    record = await store.get_battle(battle_id)
+    if record is not None and not report_matches_battle(
+        record.player_ids, record.question_ids, reporter.id, question_id
+    ):
+        raise PermissionError("only a player of that battle can report its questions")
+    status = ReportStatus.OPEN if record is not None else ReportStatus.UNVERIFIED
+    typed_text = typed.strip() if kind is ReportKind.JUDGED_WRONGLY else ""
+    found = Report(battle_id, question_id, reporter.id, kind, typed_text, now, status)
+    return found, await store.save_report(found)
+
+
+async def open_reports(store: Store, limit: int = 100) -> list[Report]:
+    """Reports for the moderators: open ones, and unverified ones their stored battle confirms.
+
+    An unverified report whose battle is still missing, or does not list the reporter with that
+    question, is left out.
+    """
+    found = await store.reports(ReportStatus.OPEN, limit)
+    for pending in await store.reports(ReportStatus.UNVERIFIED, limit):
+        record = await store.get_battle(pending.battle_id)
+        if record is not None and report_matches_battle(
+            record.player_ids, record.question_ids, pending.reporter_id, pending.question_id
+        ):
+            found.append(pending)
+    return sorted(found, key=lambda r: r.at)[:limit]
+
+
+async def close_report(
+    store: Store,
+    moderator: User,
+    found: Report,
+    now: float,
+    *,
+    add_alias: bool = False,
+    unpublish_why: str = "",
+) -> None:
+    """Act on a report: add the typed text as an alias, unpublish the question, or dismiss it."""
+    question = await store.get_question(found.question_id)
+    if question is None:
+        raise PipelineError("That question is no longer in the store.")
+    if add_alias:
+        if not found.typed or found.typed in question.accepted:
+            raise PipelineError("There is no new answer to add.")
+        aliased = replace(question, aliases=(*question.aliases, found.typed))
+        await change_bank_question(store, moderator, aliased, Action.EDIT, now)
+        note = f"added {found.typed!r} as an alias"
+    elif unpublish_why:
+        await change_bank_question(store, moderator, question, Action.UNPUBLISH, now, unpublish_why)
+        note = f"unpublished: {unpublish_why}"
+    status = ReportStatus.RESOLVED if add_alias or unpublish_why else ReportStatus.DISMISSED
+    await store.close_report(
+        found.battle_id,
+        found.question_id,
+        found.reporter_id,
+        status=status,
+        by=moderator.id,
+        at=now,
+        note=note if status is ReportStatus.RESOLVED else "",
+    )
