@@ -46,13 +46,16 @@ def main() -> None:
         )
 
     timings: dict[str, list[float]] = {}
+    best = [float("inf")] * len(calls)  # each text's fastest round: its cost without noise
     for _ in range(args.rounds):
         form.cache_clear()
-        for question, kind, typed in calls:
+        for position, (question, kind, typed) in enumerate(calls):
             wrong = (*question.wrong, *question.refused)
             start = time.perf_counter_ns()
             judge(typed, question.accepted, wrong, person=question.person)
-            timings.setdefault(kind, []).append((time.perf_counter_ns() - start) / 1000)
+            took = (time.perf_counter_ns() - start) / 1000
+            timings.setdefault(kind, []).append(took)
+            best[position] = min(best[position], took)
 
     every = [t for kind_timings in timings.values() for t in kind_timings]
     print(f"{len(questions)} questions, {len(calls)} texts, {args.rounds} rounds")
@@ -60,6 +63,9 @@ def main() -> None:
     for kind, kind_timings in [*sorted(timings.items()), ("all", every)]:
         median, p99 = statistics.median(kind_timings), percentile(kind_timings, 99)
         print(f"{kind:<10} {len(kind_timings):>7} {median:>10.1f} {p99:>8.1f}")
+    # On a shared machine other work lands inside some calls; the best round shows the cost.
+    median, p99 = statistics.median(best), percentile(best, 99)
+    print(f"{'all, best':<10} {len(best):>7} {median:>10.1f} {p99:>8.1f}  (each text's best round)")
 
 
 def load_bank() -> list[Question]:

@@ -128,7 +128,7 @@ class _Wrong:
     compacts: tuple[str, ...]  # the whole answer and, for people, its surnames
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one per question (cached): hashed by identity
 class _Question:
     targets: tuple[_Target, ...]
     by_compact: dict[str, _Target]
@@ -262,12 +262,14 @@ def _edits(text: Form, target: _Target) -> int:
 def _word_edits(typed: str, answer: str) -> int:
     if typed == answer:
         return 0
-    if has_digit(typed) or has_digit(answer):
+    if not (typed.isalpha() and answer.isalpha()):  # a number on either side
         typed_number, answer_number = _number(typed), _number(answer)
         if typed_number is None or answer_number is None:
             return _FAR
         return 0 if typed_number == answer_number else _CLASH
     budget = typo_budget(len(answer))
+    if budget == 0:
+        return _FAR  # a short word must be exact
     edits = distance(typed, answer, budget)
     return edits if edits <= budget else _FAR
 
@@ -313,10 +315,9 @@ def _rival(text: Form, target: _Target, question: _Question, person: bool) -> st
         limit = distance(typed, answer)
         if limit == 0 or index.ids.get(typed, frozenset()) & question.ids:
             continue  # the same thing, or another spelling of it ("Cesium" for Caesium)
-        for wrong in question.wrong:
-            for compact in wrong.compacts:
-                if distance(typed, compact, limit) <= limit:
-                    return wrong.text
+        for wrong_text, compact in _wrongs_near(question, answer, limit):
+            if distance(typed, compact, limit) <= limit:
+                return wrong_text
         # Another well-known name must be strictly closer: a slip halfway between the answer
         # and a rival ("Polland") is given the benefit of the doubt, unlike a listed wrong one.
         closer = limit - 1
@@ -330,6 +331,19 @@ def _rival(text: Form, target: _Target, question: _Question, person: bool) -> st
             if distance(typed, name, closer) <= closer:
                 return index.names[name]
     return None
+
+
+@lru_cache(maxsize=16384)
+def _wrongs_near(question: _Question, answer: str, limit: int) -> tuple[tuple[str, str], ...]:
+    """The wrong alternatives (text, compact form) a text within `limit` edits of `answer`
+    could be as close to; as in `_names_near`, the far ones are left out once per answer."""
+    reach = 2 * limit + 1
+    return tuple(
+        (wrong.text, compact)
+        for wrong in question.wrong
+        for compact in wrong.compacts
+        if distance(answer, compact, reach) <= reach
+    )
 
 
 @lru_cache(maxsize=16384)

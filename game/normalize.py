@@ -145,6 +145,11 @@ def has_digit(word: str) -> bool:
 
 
 def _words(text: str) -> list[str]:
+    if text.isascii() and text.replace(" ", "").isalpha():
+        # Plain words, as most answers are: no symbols, digits or accents to read.
+        words = text.split()
+        if not any(w.isupper() for w in words):  # an upper-case word may be a Roman numeral
+            return _tidy([w.lower() for w in words], text)
     if not text.isascii():
         # Other scripts' punctuation and symbols would transliterate to letters ("§" -> "S").
         text = anyascii(
@@ -162,6 +167,11 @@ def _words(text: str) -> list[str]:
     if "." in text:
         text = _INITIAL_DOT.sub(_letter, text)  # "U.S.A." -> "USA", "J. K." -> "J K"
     words = [t if t.isalpha() and t.islower() else _word(t) for t in _TOKEN.findall(text)]
+    return _tidy(words, text)
+
+
+def _tidy(words: list[str], text: str) -> list[str]:
+    """Expand abbreviations, drop a leading article, and read number words as digits."""
     if not _ABBREVIATIONS.isdisjoint(words):
         words = _expand_abbreviations(words)
     if len(words) > 1 and words[0] in _ARTICLES:
@@ -181,8 +191,11 @@ def _word(token: str) -> str:
         value = roman_value(token)
         if value:
             return str(value)
-    ordinal = _DIGIT_ORDINAL.fullmatch(token.lower())
-    return ordinal.group(1) if ordinal else token.lower()
+    lower = token.lower()
+    if lower.isalpha():
+        return lower
+    ordinal = _DIGIT_ORDINAL.fullmatch(lower)
+    return ordinal.group(1) if ordinal else lower
 
 
 def _expand_abbreviations(words: list[str]) -> list[str]:
