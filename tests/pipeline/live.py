@@ -69,10 +69,17 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 def start_admin(var_dir: Path, **env: str) -> tuple[str, subprocess.Popen[bytes], Path]:
+    return start_process(var_dir, "admin", **env)
+
+
+def start_process(
+    var_dir: Path, command: str, **env: str
+) -> tuple[str, subprocess.Popen[bytes], Path]:
+    """`python app.py COMMAND --port P` on a free port; returns its URL, process and log."""
     port = free_port()
-    log = var_dir / f"admin-{port}.log"
+    log = var_dir / f"{command}-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "app.py", "admin", "--port", str(port)],
+        [sys.executable, "app.py", command, "--port", str(port)],
         cwd=ROOT,
         env={**os.environ, "KWISSLE_VAR": str(var_dir), **env},
         stdout=log.open("wb"),
