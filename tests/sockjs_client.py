@@ -118,12 +118,16 @@ class SockJSClient:
 
     async def expect(self, kind: str, timeout: float = 10) -> dict[str, Any]:
         """The next message of type `kind`; messages of other types before it are skipped."""
+        return await self.expect_any((kind,), timeout)
+
+    async def expect_any(self, kinds: tuple[str, ...], timeout: float = 10) -> dict[str, Any]:
+        """The next message of one of `kinds`; raises Closed if the connection closes first."""
         async with asyncio.timeout(timeout):
             while True:
                 message = await self.inbox.get()
                 if isinstance(message, Closed):
                     raise message
-                if message["type"] == kind:
+                if message["type"] in kinds:
                     return message
 
     async def wait_closed(self, timeout: float = 10) -> Closed:

@@ -69,7 +69,7 @@ async def play_battle(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Play every question by plan; A acts before B. Returns both players' result messages."""
     while True:
-        question_a = await _next_question_or_result(a)
+        question_a = await a.expect_any(("question", "result"), timeout=30)
         if question_a["type"] == "result":
             return question_a, await b.expect("result")
         question_b = await b.expect("question")
@@ -83,14 +83,6 @@ async def play_battle(
             await act(b, battle, question_b, plan_b(index))
         await a.expect("reveal")
         await b.expect("reveal")
-
-
-async def _next_question_or_result(client: SockJSClient) -> dict[str, Any]:
-    while True:
-        message = await client.inbox.get()
-        assert not isinstance(message, Exception), message
-        if message["type"] in ("question", "result"):
-            return message
 
 
 async def stored(server: LiveServer, battle_id: str) -> Any:
