@@ -17,7 +17,8 @@ from game.record import Method, QuestionStats
 # Share of humans right, by difficulty, for questions nobody has played yet.
 _DEFAULT_RIGHT = {1: 0.75, 2: 0.55, 3: 0.35}
 _DEFAULT_TYPED_SHARE = 0.6
-_DEFAULT_RIGHT_SECONDS = 7.0
+_DEFAULT_RIGHT_SHARE_OF_WINDOW = 0.45  # humans answer right after about 7 s of 15
+_EARLIEST_SHARE_OF_WINDOW = 0.1  # nobody reads a question in less than 1.5 s of 15
 _MIN_STATS = 5  # fewer humans than this and the statistics say too little
 
 
@@ -51,13 +52,14 @@ def _plan(
     else:
         p_right = _DEFAULT_RIGHT.get(question.difficulty, 0.5)
         typed_share = _DEFAULT_TYPED_SHARE
-        mean_seconds = _DEFAULT_RIGHT_SECONDS
+        mean_seconds = window * _DEFAULT_RIGHT_SHARE_OF_WINDOW
     # A little doubt so the bot is never perfect nor hopeless.
     p_right = min(0.9, max(0.15, p_right))
     if rng.random() < 0.1:
         return None
     right = rng.random() < p_right
     method = Method.TYPED if rng.random() < typed_share else Method.CHOICE
-    delay = min(window - 0.5, max(1.5, rng.gauss(mean_seconds, mean_seconds / 3)))
+    earliest, latest = window * _EARLIEST_SHARE_OF_WINDOW, window * 0.95
+    delay = min(latest, max(earliest, rng.gauss(mean_seconds, mean_seconds / 3)))
     text = question.answer if right else rng.choice(question.wrong)
     return BotMove(delay=round(delay, 3), method=method, text=text)
