@@ -99,7 +99,7 @@ class Form(NamedTuple):
     def of(cls, words: tuple[str, ...]) -> Form:
         """The form made of already normalized words."""
         compact = "".join(words)
-        if not _ANY_DIGIT.search(compact):
+        if compact.isalpha():
             return cls(words, compact, ())
         return cls(words, compact, tuple(sorted(w for w in words if has_digit(w))))
 
@@ -149,7 +149,7 @@ def _words(text: str) -> list[str]:
         # Plain words, as most answers are: no symbols, digits or accents to read.
         words = text.split()
         if not any(w.isupper() for w in words):  # an upper-case word may be a Roman numeral
-            return _tidy([w.lower() for w in words], text)
+            return _tidy([w.lower() for w in words], digits=False)
     if not text.isascii():
         # Other scripts' punctuation and symbols would transliterate to letters ("§" -> "S").
         text = anyascii(
@@ -167,16 +167,16 @@ def _words(text: str) -> list[str]:
     if "." in text:
         text = _INITIAL_DOT.sub(_letter, text)  # "U.S.A." -> "USA", "J. K." -> "J K"
     words = [t if t.isalpha() and t.islower() else _word(t) for t in _TOKEN.findall(text)]
-    return _tidy(words, text)
+    return _tidy(words, digits=_ANY_DIGIT.search(text) is not None)
 
 
-def _tidy(words: list[str], text: str) -> list[str]:
+def _tidy(words: list[str], *, digits: bool) -> list[str]:
     """Expand abbreviations, drop a leading article, and read number words as digits."""
     if not _ABBREVIATIONS.isdisjoint(words):
         words = _expand_abbreviations(words)
     if len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
-    if _NUMBER_WORDS.isdisjoint(words) and not _ANY_DIGIT.search(text):
+    if not digits and _NUMBER_WORDS.isdisjoint(words):
         return words
     return _merge_numbers(words)
 
