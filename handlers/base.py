@@ -1,15 +1,18 @@
-"""What every page handler shares: the store, the player from the cookie, security headers."""
+"""What every page handler shares: the store, the player from session or guest cookie, headers."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import tornado.web
 
-from store.port import Store, User
+from game.signin import digest
+from store.port import Store, User, UserKind
 
-USER_COOKIE = "kwissle_user"
+USER_COOKIE = "kwissle_user"  # a guest's id
 USER_COOKIE_DAYS = 365
+SESSION_COOKIE = "kwissle_session"  # a signed-in session's id; the store keeps its digest
 
 # No inline script anywhere: configuration reaches scripts through data- attributes.
 CONTENT_SECURITY_POLICY = (
@@ -28,19 +31,37 @@ class BaseHandler(tornado.web.RequestHandler):
         self.set_header("Referrer-Policy", "same-origin")
 
     async def prepare(self) -> None:
+        self.current_user = await self._session_user() or await self._cookie_guest()
+
+    async def _session_user(self) -> User | None:
+        # Read on every request, so a role change or a sign-out elsewhere applies at once.
+        session_id = self.get_signed_cookie(SESSION_COOKIE, min_version=2)
+        if not session_id:
+            return None
+        user_id = await self.store.session_user(digest(session_id.decode()), time.time())
+        return None if user_id is None else await self.store.get_user(user_id)
+
+    async def _cookie_guest(self) -> User | None:
+        # The guest cookie names guests only: an account is reached through a session.
         user_id = self.get_signed_cookie(USER_COOKIE, min_version=2)
-        if user_id:
-            self.current_user = await self.store.get_user(user_id.decode())
+        user = await self.store.get_user(user_id.decode()) if user_id else None
+        return user if user is not None and user.kind is UserKind.GUEST else None
 
     @property
     def user(self) -> User | None:
         return self.current_user
 
     def set_user_cookie(self, user: User) -> None:
+        if user.kind is not UserKind.GUEST:
+            return  # an account's browser is known by its session cookie
+        self.set_private_cookie(USER_COOKIE, user.id, expires_days=USER_COOKIE_DAYS)
+
+    def set_private_cookie(self, name: str, value: str, *, expires_days: float) -> None:
+        """A signed cookie scripts cannot read, sent on top-level visits from other sites only."""
         self.set_signed_cookie(
-            USER_COOKIE,
-            user.id,
-            expires_days=USER_COOKIE_DAYS,
+            name,
+            value,
+            expires_days=expires_days,
             httponly=True,
             samesite="Lax",
             secure=self.settings.get("https", False),

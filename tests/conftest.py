@@ -9,13 +9,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+
+from tests.redis_server import redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_QUESTIONS = ROOT / "data" / "fixtures" / "questions.jsonl"
@@ -41,12 +43,21 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_server(var_dir: Path, *, timing: str = FAST_TIMING, bot_offer: float = 1.0) -> LiveServer:
+def start_server(
+    var_dir: Path,
+    *,
+    timing: str = FAST_TIMING,
+    bot_offer: float = 1.0,
+    command: str = "game",
+    extra_env: Mapping[str, str] | None = None,
+) -> LiveServer:
+    """`python app.py COMMAND` (game; run adds a mail worker) on a free port, fixtures loaded."""
     env = {
         **os.environ,
         "KWISSLE_VAR": str(var_dir),
         "KWISSLE_TIMING": timing,
         "KWISSLE_BOT_OFFER_SECONDS": str(bot_offer),
+        **(extra_env or {}),
     }
     subprocess.run(
         [sys.executable, "app.py", "questions", "load", str(FIXTURE_QUESTIONS)],
@@ -58,7 +69,7 @@ def start_server(var_dir: Path, *, timing: str = FAST_TIMING, bot_offer: float =
     port = free_port()
     log_path = var_dir / "server.log"
     process = subprocess.Popen(
-        [sys.executable, "app.py", "game", "--port", str(port)],
+        [sys.executable, "app.py", command, "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log_path.open("wb"),
@@ -90,6 +101,24 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     yield server
     stop_server(server)
     assert "Traceback" not in server.log(), server.log()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of the tests' own on a free port; never the shared one on 6379."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def embedded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`python app.py run`: game, admin and mail worker on the filesystem broker, no Redis."""
+    admin_port = {"KWISSLE_ADMIN_PORT": str(free_port())}
+    site = start_server(tmp_path_factory.mktemp("run-var"), command="run", extra_env=admin_port)
+    yield site
+    stop_server(site)
+    assert "Traceback" not in site.log(), site.log()
+    assert site.process.returncode == 0 and "worker: Warm shutdown" in site.log(), site.log()
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Account administration from the command line: `python app.py users grant|revoke EMAIL ROLE`."""

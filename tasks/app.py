@@ -1,0 +1,146 @@
+"""The Celery app: JSON-only messages, the broker settings name, and the send_mail task.
+
+Built by make_celery(settings) in app.py, never at import. The broker is KWISSLE_BROKER_URL, else
+KWISSLE_REDIS_URL, else kombu's filesystem transport in var/broker, which needs no server and
+works between processes of one machine (`python app.py run`). Pickle is refused: a message is
+JSON or it is not read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from celery import Celery, Task
+
+from settings import Settings
+from store.factory import make_store
+from store.port import Store
+from tasks.mail import MailBackend, MailError, make_backend
+from tasks.queue import SEND_MAIL
+from tasks.signin_mail import Delivery, deliver_signin_link
+
+log = logging.getLogger("kwissle.tasks")
+
+CONNECT_TIMEOUT = 3.0  # seconds to reach the broker before a publish gives up
+FILESYSTEM_POLL = 0.05  # seconds between looks into the filesystem queue
+MAIL_RETRIES = 8
+QUEUE = "kwissle"
+
+
+def broker_url(settings: Settings) -> str:
+    return settings.broker_url or settings.redis_url or "filesystem://"
+
+
+def _transport_options(url: str, var_dir: Path) -> dict[str, Any]:
+    if not url.startswith("filesystem://"):
+        # No transport-level retries: a publish to a broker that is down fails at once (the
+        # worker's own reconnecting is Celery's and stays on).
+        return {"socket_connect_timeout": CONNECT_TIMEOUT, "socket_timeout": 10.0, "max_retries": 0}
+    queue = var_dir / "broker" / "queue"
+    queue.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "store_processed": False,
+        "polling_interval": FILESYSTEM_POLL,
+    }
+
+
+def make_celery(settings: Settings) -> Celery:
+    """The configured app, without tasks: enough to publish them by name."""
+    url = broker_url(settings)
+    app = Celery("kwissle", broker=url, set_as_current=False)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        event_serializer="json",
+        accept_content=["json"],
+        result_accept_content=["json"],
+        task_ignore_result=True,
+        # Safe because send_mail is idempotent: a worker that dies mid-task leaves it queued.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        # The filesystem transport has no broadcast, which remote control needs.
+        worker_enable_remote_control=not url.startswith("filesystem://"),
+        task_default_queue=QUEUE,
+        broker_connection_timeout=CONNECT_TIMEOUT,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options=_transport_options(url, settings.var_dir),
+    )
+    return app
+
+
+def register_tasks(app: Celery, resources: WorkerResources) -> None:
+    """Add the tasks a worker runs, using `resources` for the store and the mail backend."""
+
+    @app.task(name=SEND_MAIL, bind=True, max_retries=MAIL_RETRIES)
+    def send_mail(task: Task, token_id: str, link: str) -> str:
+        try:
+            delivery = resources.deliver(token_id, link)
+        except MailError as error:
+            log.warning("sign-in mail %s not sent, will retry: %s", token_id[:12], error)
+            raise task.retry(exc=error, countdown=min(300, 5 * 2**task.request.retries)) from None
+        log.info("sign-in mail %s: %s", token_id[:12], delivery)
+        return delivery.value
+
+
+class WorkerResources:
+    """The store and mail backend of one worker process, opened on the first task."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._runner: asyncio.Runner | None = None
+        self._store: Store | None = None
+        self._backend: MailBackend | None = None
+
+    def deliver(self, token_id: str, link: str) -> Delivery:
+        if self._runner is None:
+            self._runner = asyncio.Runner()
+        if self._store is None:
+            store = make_store(self._settings.database_url, self._settings.var_dir / "kwissle.db")
+            self._runner.run(store.open())
+            self._store = store
+        if self._backend is None:
+            self._backend = make_backend(self._settings)
+        return self._runner.run(
+            deliver_signin_link(self._store, self._backend, token_id, link, time.time())
+        )
+
+    def close(self) -> None:
+        if self._runner is None:
+            return
+        if self._store is not None:
+            self._runner.run(self._store.close())
+        self._runner.close()
+
+
+def run_worker(settings: Settings) -> int:
+    """Run one worker in this process until it is told to stop (SIGTERM, SIGINT)."""
+    app = make_celery(settings)
+    resources = WorkerResources(settings)
+    register_tasks(app, resources)
+    log.info("mail worker on %s", broker_url(settings).split("@")[-1])
+    try:
+        # solo: one task at a time in this process, so the store and the event loop need no
+        # locks; run more workers for more mail. The filesystem transport has no broadcast,
+        # so the features that need one are off.
+        app.worker_main(
+            [
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                f"--queues={QUEUE}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ]
+        )
+    finally:
+        resources.close()
+    return 0
