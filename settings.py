@@ -31,6 +31,10 @@ class Settings:
     debug: bool = False
     timing: Timing = field(default_factory=Timing)
     bot_offer_seconds: float = 10.0
+    # The question pipeline and the admin process.
+    daily_submissions: int = 5  # questions one player may submit per 24 hours
+    admin_host: str = "127.0.0.1"  # the admin process never listens publicly by default
+    admin_test_routes: bool = False  # /admin/test/slow and /admin/test/ip, for the nginx tests
 
 
 # environment variable -> (field, parser)
@@ -46,6 +50,9 @@ _ENV: dict[str, tuple[str, Any]] = {
     "KWISSLE_HTTPS": ("https", lambda v: v.lower() in ("1", "true", "yes")),
     "KWISSLE_DEBUG": ("debug", lambda v: v.lower() in ("1", "true", "yes")),
     "KWISSLE_BOT_OFFER_SECONDS": ("bot_offer_seconds", float),
+    "KWISSLE_DAILY_SUBMISSIONS": ("daily_submissions", int),
+    "KWISSLE_ADMIN_HOST": ("admin_host", str),
+    "KWISSLE_ADMIN_TEST_ROUTES": ("admin_test_routes", lambda v: v.lower() in ("1", "true", "yes")),
 }
 # KWISSLE_TIMING="countdown=0.5,question=5,reveal=1" shortens a battle for demos and tests.
 _TIMING_ENV = "KWISSLE_TIMING"

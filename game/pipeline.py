@@ -63,6 +63,7 @@ class ReportKind(StrEnum):
 
 
 class ReportStatus(StrEnum):
+    UNVERIFIED = "unverified"  # sent before its battle was stored; shown once the battle confirms
     OPEN = "open"
     RESOLVED = "resolved"  # a moderator acted on it (alias added, edited, unpublished)
     DISMISSED = "dismissed"

@@ -8,7 +8,7 @@ import tornado.web
 from sockjs.tornado import SockJSRouter
 
 from bus.port import Relay
-from handlers import pages
+from handlers import pages, questions
 from settings import Settings
 from sockets.arena import Arena
 from sockets.connection import ChannelDeps, connection_class
@@ -39,12 +39,18 @@ def make_game_app(
     sockjs_settings = {**SOCKJS_SETTINGS, "websocket_allow_origin": list(deps.allowed_origins)}
     router = SockJSRouter(connection_class(deps), SOCKET_PATH, sockjs_settings)
     with_store = {"store": store}
+    with_limit = {"store": store, "daily_limit": settings.daily_submissions}
     routes: list = [
         (r"/", pages.HomeHandler, with_store),
         (r"/guest", pages.GuestHandler, with_store),
         (r"/rules", pages.RulesHandler, with_store),
         (r"/rules/answers", pages.AnswerRulesHandler, with_store),
         (r"/battles/([0-9a-f]{32})", pages.ReplayHandler, with_store),
+        (r"/questions/new", questions.NewQuestionHandler, with_limit),
+        (r"/questions/mine", questions.MyQuestionsHandler, with_limit),
+        (r"/questions/report", questions.ReportHandler, with_store),
+        (r"/review", questions.ReviewHandler, with_limit),
+        (r"/contributors", questions.ContributorsHandler, with_store),
         # jsonp_send is routed even with jsonp disabled; nothing of ours needs it.
         *(url for url in router.urls if not url[0].endswith("/jsonp_send$")),
     ]

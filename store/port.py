@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from game.pipeline import Change, PointAward, Report, ReportStatus, Review, State, Submission
 from game.questions import Question
 from game.record import BattleRecord, QuestionStats
 
@@ -31,6 +32,19 @@ class User:
     email: str | None = None
     roles: tuple[str, ...] = ("player",)
     created_at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ContributorScore:
+    """A contributor's points total, for the leaderboard."""
+
+    user_id: str
+    nickname: str
+    points: int
+
+
+class StaleSubmissionError(RuntimeError):
+    """The submission moved on (someone else acted first); re-read it and decide again."""
 
 
 class UpsertResult(StrEnum):
@@ -99,3 +113,100 @@ class Store(ABC):
     @abstractmethod
     async def recent_question_ids(self, user_id: str, *, limit: int, since: float) -> set[str]:
         """Ids of questions the user met in their last `limit` questions or since `since`."""
+
+    # question pipeline (game.pipeline): submissions, their history, reviews, reports, points
+    @abstractmethod
+    async def add_submission(self, submission: Submission, change: Change) -> bool:
+        """Store a new submission with its first change, keyed by question id.
+
+        Returns False and changes nothing when a submission or bank question has that id.
+        """
+
+    @abstractmethod
+    async def get_submission(self, question_id: str) -> Submission | None: ...
+
+    @abstractmethod
+    async def submissions(
+        self, *, state: State | None = None, author_id: str | None = None, limit: int = 100
+    ) -> list[Submission]:
+        """Submissions in one state and/or by one author, least recently changed first."""
+
+    @abstractmethod
+    async def count_submissions(self, author_id: str, since: float) -> int:
+        """How many submissions the author created at or after `since`."""
+
+    @abstractmethod
+    async def submission_counts(self) -> dict[State, int]:
+        """How many submissions are in each state (states with none are left out)."""
+
+    @abstractmethod
+    async def change_submission(self, submission: Submission, change: Change) -> bool:
+        """Write the moved `submission` and record `change`, if it is still in change.from_state.
+
+        The bank copy follows in the same atomic step: a published submission is in
+        published_questions(), one that leaves PUBLISHED is not, an edit reaches both.
+        Returns False and changes nothing when `change` repeats the last recorded change (same
+        action, person and target state: a retried decision). Raises StaleSubmissionError when
+        the submission is missing or in another state.
+        """
+
+    @abstractmethod
+    async def change_bank_question(self, question: Question, change: Change) -> None:
+        """Replace a bank question that has no submission (edit, alias, unpublish), recording
+        `change` in its history in the same atomic step."""
+
+    @abstractmethod
+    async def question_history(self, question_id: str) -> list[Change]:
+        """Every recorded change of the question, oldest first."""
+
+    @abstractmethod
+    async def save_review(self, review: Review) -> bool:
+        """Store a review keyed by (question id, round, reviewer id).
+
+        Returns False and changes nothing when that reviewer already reviewed that round.
+        """
+
+    @abstractmethod
+    async def reviews_of(self, question_id: str, round: int | None = None) -> list[Review]:
+        """The question's reviews (of one round when given), oldest first."""
+
+    @abstractmethod
+    async def reviewable_submissions(self, reviewer_id: str, limit: int = 50) -> list[Submission]:
+        """Submitted questions the reviewer neither wrote nor reviewed in their current round."""
+
+    @abstractmethod
+    async def save_report(self, report: Report) -> bool:
+        """Store a report keyed by (battle id, question id, reporter id); False if already there."""
+
+    @abstractmethod
+    async def reports(
+        self, status: ReportStatus = ReportStatus.OPEN, limit: int = 100
+    ) -> list[Report]:
+        """Reports in one status, oldest first."""
+
+    @abstractmethod
+    async def close_report(
+        self,
+        battle_id: str,
+        question_id: str,
+        reporter_id: str,
+        *,
+        status: ReportStatus,
+        by: str,
+        at: float,
+        note: str = "",
+    ) -> bool:
+        """Mark an open or unverified report resolved or dismissed; False when missing or
+        already closed."""
+
+    @abstractmethod
+    async def award_points(self, awards: Sequence[PointAward]) -> None:
+        """Grant contributor points, keyed by (user id, question id, why): granting twice = once."""
+
+    @abstractmethod
+    async def contributors(self, limit: int = 50) -> list[ContributorScore]:
+        """Contributors by points total, highest first (ties by nickname)."""
+
+    @abstractmethod
+    async def accounts(self, limit: int = 200) -> list[User]:
+        """Users with an account (not guests), by nickname."""

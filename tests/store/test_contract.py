@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
+import pytest
+
+from game.pipeline import (
+    Action,
+    Change,
+    PointAward,
+    Report,
+    ReportKind,
+    ReportStatus,
+    Review,
+    State,
+    Verdict,
+    new_submission,
+    transition,
+)
 from game.record import QuestionStats
-from store.port import UpsertResult, User, UserKind
+from store.port import ContributorScore, StaleSubmissionError, UpsertResult, User, UserKind
 from tests.store.samples import make_battle, make_question
 
 ANN = User("ann", "Ann", UserKind.ACCOUNT, "ann@example.org", ("player", "moderator"), 12.5)
@@ -264,3 +280,173 @@ def record_three_battles_of_ann(store, run) -> None:
                 make_battle(f"b{number}", finished_at=finished_at, question_ids=question_ids)
             )
         )
+
+
+# question pipeline
+
+
+def _submitted(question_id: str = "u1", author: str = "ann", at: float = 10.0):
+    return new_submission(make_question(question_id, published=False), author, at)
+
+
+def _review(reviewer: str, verdict: Verdict = Verdict.CORRECT, round: int = 1) -> Review:
+    return Review("u1", reviewer, verdict, 4, 2, f"{reviewer} says {verdict}", 20.0, round)
+
+
+def test_a_new_submission_reads_back_with_its_first_change(store, run):
+    submission, change = _submitted()
+
+    assert run(store.add_submission(submission, change)) is True
+
+    assert run(store.get_submission("u1")) == submission
+    assert run(store.question_history("u1")) == [change]
+
+
+def test_a_submission_cannot_take_an_id_already_in_use(store, run):
+    run(store.upsert_question(make_question("q1")))
+    run(store.add_submission(*_submitted("u1")))
+
+    assert run(store.add_submission(*_submitted("u1", author="bob"))) is False
+    assert run(store.add_submission(*_submitted("q1"))) is False
+    assert run(store.get_submission("u1")).author_id == "ann"
+
+
+def test_submissions_are_not_in_the_bank_until_published(store, run):
+    submission, change = _submitted()
+    run(store.add_submission(submission, change))
+
+    assert run(store.published_questions()) == []
+
+    published, publish = transition(submission, Action.PUBLISH, by="mod", now=30.0)
+    run(store.change_submission(published, publish))
+
+    assert [q.id for q in run(store.published_questions())] == ["u1"]
+    assert run(store.get_question("u1")).author_id == "ann"
+
+
+def test_unpublishing_takes_a_question_out_of_the_bank(store, run):
+    submission, change = _submitted()
+    run(store.add_submission(submission, change))
+    published, publish = transition(submission, Action.PUBLISH, by="mod", now=30.0)
+    run(store.change_submission(published, publish))
+
+    retracted, unpublish = transition(published, Action.UNPUBLISH, by="mod", now=40.0, why="x")
+    run(store.change_submission(retracted, unpublish))
+
+    assert run(store.published_questions()) == []
+    assert run(store.get_question("u1")).published is False
+
+
+def test_every_change_is_recorded_in_order(store, run):
+    submission, change = _submitted()
+    run(store.add_submission(submission, change))
+    rejected, reject = transition(submission, Action.REJECT, by="mod", now=30.0, why="vague")
+
+    run(store.change_submission(rejected, reject))
+
+    assert run(store.question_history("u1")) == [change, reject]
+    assert run(store.get_submission("u1")).reason == "vague"
+
+
+def test_a_retried_decision_changes_nothing(store, run):
+    submission, change = _submitted()
+    run(store.add_submission(submission, change))
+    published, publish = transition(submission, Action.PUBLISH, by="mod", now=30.0)
+    run(store.change_submission(published, publish))
+
+    assert run(store.change_submission(published, publish)) is False
+    assert len(run(store.question_history("u1"))) == 2
+
+
+def test_a_decision_on_a_moved_submission_is_refused(store, run):
+    submission, change = _submitted()
+    run(store.add_submission(submission, change))
+    run(store.change_submission(*transition(submission, Action.PUBLISH, by="mod", now=30.0)))
+    late = transition(submission, Action.REJECT, by="bob", now=31.0, why="vague")
+
+    with pytest.raises(StaleSubmissionError):
+        run(store.change_submission(*late))
+
+
+def test_submissions_filter_by_state_and_author_and_count_by_day(store, run):
+    run(store.add_submission(*_submitted("u1", "ann", 10.0)))
+    run(store.add_submission(*_submitted("u2", "ann", 99.0)))
+    run(store.add_submission(*_submitted("u3", "bob", 99.0)))
+
+    assert [s.id for s in run(store.submissions(author_id="ann"))] == ["u1", "u2"]
+    assert len(run(store.submissions(state=State.SUBMITTED))) == 3
+    assert run(store.count_submissions("ann", since=50.0)) == 1
+    assert run(store.submission_counts()) == {State.SUBMITTED: 3}
+
+
+def test_saving_a_review_twice_keeps_the_first(store, run):
+    run(store.add_submission(*_submitted()))
+
+    assert run(store.save_review(_review("bob"))) is True
+    assert run(store.save_review(_review("bob", Verdict.WRONG))) is False
+
+    assert run(store.reviews_of("u1")) == [_review("bob")]
+
+
+def test_reviews_are_kept_per_round(store, run):
+    run(store.save_review(_review("bob", round=1)))
+    run(store.save_review(_review("bob", Verdict.WRONG, round=2)))
+
+    assert run(store.reviews_of("u1", round=2)) == [_review("bob", Verdict.WRONG, round=2)]
+    assert len(run(store.reviews_of("u1"))) == 2
+
+
+def test_a_reviewer_is_offered_only_others_questions_they_have_not_reviewed(store, run):
+    run(store.add_submission(*_submitted("u1", "ann")))
+    run(store.add_submission(*_submitted("u2", "bob")))
+    run(store.add_submission(*_submitted("u3", "cid")))
+    run(store.save_review(Review("u3", "bob", Verdict.CORRECT, 3, 2, "", 20.0)))
+
+    offered = run(store.reviewable_submissions("bob"))
+
+    assert [s.id for s in offered] == ["u1"]
+
+
+def test_a_report_is_kept_once_and_closed_once(store, run):
+    report = Report("b1", "q1", "ann", ReportKind.JUDGED_WRONGLY, "Canbera", 5.0)
+
+    assert run(store.save_report(report)) is True
+    assert run(store.save_report(report)) is False
+    assert run(store.reports()) == [report]
+
+    closed = dict(status=ReportStatus.DISMISSED, by="mod", at=6.0, note="fine")
+    assert run(store.close_report("b1", "q1", "ann", **closed)) is True
+    assert run(store.close_report("b1", "q1", "ann", **closed)) is False
+    assert run(store.reports()) == []
+    assert run(store.reports(ReportStatus.DISMISSED))[0].resolved_by == "mod"
+
+
+def test_points_granted_twice_count_once_and_rank_contributors(store, run):
+    run(store.save_user(ANN))
+    awards = [PointAward("ann", "u1", 10, "published"), PointAward("bob", "u1", 2, "review-1")]
+
+    run(store.award_points(awards))
+    run(store.award_points(awards))
+    run(store.award_points([PointAward("bob", "u2", -5, "rejected")]))
+
+    assert run(store.contributors()) == [
+        ContributorScore("ann", "Ann", 10),
+        ContributorScore("bob", "bob", -3),
+    ]
+
+
+def test_accounts_lists_only_users_with_an_account(store, run):
+    run(store.save_user(ANN))
+    run(store.save_user(User("g-1", "Guest")))
+
+    assert run(store.accounts()) == [ANN]
+
+
+def test_a_bank_question_change_is_recorded(store, run):
+    question = make_question("q1")
+    change = Change("q1", Action.UNPUBLISH, State.PUBLISHED, State.RETRACTED, "mod", 5.0, "old")
+
+    run(store.change_bank_question(replace(question, published=False), change))
+
+    assert run(store.published_questions()) == []
+    assert run(store.question_history("q1")) == [change]
