@@ -1,6 +1,7 @@
 """Kwissle's entry point: which process to run, with which settings.
 
     python app.py game --port 10001     one game process on 127.0.0.1:10001
+    python app.py admin --port 10004    the admin process on 127.0.0.1:10004 (routes under /admin)
     python app.py run                   everything the site needs on this machine
     python app.py questions check|load|dump FILE...
 
@@ -12,13 +13,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
+import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from tornado.httpserver import HTTPServer
 
+from admin.application import make_admin_app
 from bank import commands as bank_commands
 from bus.local import LocalPool, LocalRelay
 from handlers.application import make_game_app
@@ -47,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--port", type=int, help="game port (default 10001)")
     run.add_argument("--host", help="address to bind (default 127.0.0.1)")
 
+    admin = commands.add_parser("admin", help="serve the admin process (moderation, reports)")
+    admin.add_argument("--port", type=int, help="port (env KWISSLE_ADMIN_PORT, default 10004)")
+    admin.add_argument("--host", help="address to bind (env KWISSLE_ADMIN_HOST, default 127.0.0.1)")
+
     questions = commands.add_parser("questions", help="check, load or dump question files")
     actions = questions.add_subparsers(dest="action", required=True, metavar="ACTION")
     check = actions.add_parser("check", help="check question files against every rule")
@@ -73,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.action == "check":
             return bank_commands.check(args.files)
         return asyncio.run(_questions(settings, args))
+    if args.command == "admin":
+        return asyncio.run(_serve_admin(admin_settings(settings, args)))
     return asyncio.run(_serve(settings, load_bank_if_empty=args.command == "run"))
 
 
@@ -93,9 +104,54 @@ async def _questions(settings: Settings, args: argparse.Namespace) -> int:
         await store.close()
 
 
+def admin_settings(settings: Settings, args: argparse.Namespace) -> Settings:
+    """For `admin`, --port and --host name the admin process's address, not the game's."""
+    game = load_settings(var_dir=args.var, database_url=args.database_url)
+    return replace(
+        settings,
+        game_port=game.game_port,
+        host=game.host,
+        admin_port=args.port or settings.admin_port,
+        admin_host=args.host or settings.admin_host,
+    )
+
+
+async def _serve_admin(settings: Settings) -> int:
+    store = open_store(settings)
+    await store.open()
+    # xheaders: behind nginx the client's address comes from X-Real-IP, which nginx always sets.
+    server = HTTPServer(make_admin_app(settings, store), xheaders=True)
+    server.listen(settings.admin_port, address=settings.admin_host)
+    log.info("admin process on http://%s:%d/admin", settings.admin_host, settings.admin_port)
+    await _until_stopped()
+    server.stop()
+    await store.close()
+    return 0
+
+
+def _start_admin(settings: Settings) -> subprocess.Popen[bytes]:
+    """`python app.py admin` beside this process, on the same store and var folder."""
+    env = {
+        **os.environ,
+        "KWISSLE_VAR": str(settings.var_dir),
+        "KWISSLE_DATABASE_URL": settings.database_url,
+    }
+    command = [sys.executable, str(ROOT / "app.py"), "admin", "--port", str(settings.admin_port)]
+    return subprocess.Popen(command, env=env)
+
+
+async def _until_stopped() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+
 async def _serve(settings: Settings, *, load_bank_if_empty: bool) -> int:
     store = open_store(settings)
     await store.open()
+    admin = _start_admin(settings) if load_bank_if_empty else None  # `run` starts the whole site
     if load_bank_if_empty and not await store.all_questions():
         log.info("empty store: loading the shipped question bank")
         await bank_commands.load(SHIPPED_BANK, store)
@@ -119,6 +175,9 @@ async def _serve(settings: Settings, *, load_bank_if_empty: bool) -> int:
     log.info("shutting down: no new connections, finishing saves")
     server.stop()
     await arena.drain()
+    if admin is not None:
+        admin.terminate()
+        await asyncio.to_thread(admin.wait)
     await store.close()
     return 0
 
