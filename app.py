@@ -4,6 +4,8 @@
     python app.py admin --port 10004    the admin process on 127.0.0.1:10004 (routes under /admin)
     python app.py run                   everything the site needs on this machine
     python app.py questions check|load|dump FILE...
+    python app.py worker                a Celery worker for mail and other background tasks
+    python app.py users grant|revoke EMAIL ROLE
 
 Adapters are built here and nowhere else; see settings.py for every knob.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from tornado.httpserver import HTTPServer
 
+from accounts import commands as account_commands
 from admin.application import make_admin_app
 from bank import commands as bank_commands
 from bus.local import LocalPool, LocalRelay
@@ -31,6 +34,8 @@ from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
 from store.factory import make_store
 from store.port import Store
+from tasks.app import broker_url, make_celery, run_worker
+from tasks.queue import CeleryMailQueue
 
 ROOT = Path(__file__).resolve().parent
 SHIPPED_BANK = sorted((ROOT / "data" / "questions").glob("*.jsonl"))
@@ -55,6 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
     admin = commands.add_parser("admin", help="serve the admin process (moderation, reports)")
     admin.add_argument("--port", type=int, help="port (env KWISSLE_ADMIN_PORT, default 10004)")
     admin.add_argument("--host", help="address to bind (env KWISSLE_ADMIN_HOST, default 127.0.0.1)")
+
+    commands.add_parser("worker", help="run a Celery worker: sends mail (see KWISSLE_BROKER_URL)")
+    users = commands.add_parser("users", help="grant or revoke an account's role")
+    verbs = users.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for verb, text in (
+        ("grant", "give ROLE (player, moderator, admin) to EMAIL's account, made if missing"),
+        ("revoke", "take ROLE away from EMAIL's account"),
+    ):
+        change = verbs.add_parser(verb, help=text)
+        change.add_argument("email")
+        change.add_argument("role")
 
     questions = commands.add_parser("questions", help="check, load or dump question files")
     actions = questions.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -82,9 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.action == "check":
             return bank_commands.check(args.files)
         return asyncio.run(_questions(settings, args))
+    if args.command == "worker":
+        return run_worker(settings)
     if args.command == "admin":
         return asyncio.run(_serve_admin(admin_settings(settings, args)))
-    return asyncio.run(_serve(settings, load_bank_if_empty=args.command == "run"))
+    if args.command == "users":
+        return asyncio.run(_users(settings, args.action, args.email, args.role))
+    embedded = args.command == "run"
+    return asyncio.run(_serve(settings, load_bank_if_empty=embedded, with_worker=embedded))
 
 
 def open_store(settings: Settings) -> Store:
@@ -100,6 +121,15 @@ async def _questions(settings: Settings, args: argparse.Namespace) -> int:
             return 1 if summary.refused else 0
         await bank_commands.dump(store, args.out_dir)
         return 0
+    finally:
+        await store.close()
+
+
+async def _users(settings: Settings, action: str, email: str, role: str) -> int:
+    store = open_store(settings)
+    await store.open()
+    try:
+        return await account_commands.change_role(store, action, email, role)
     finally:
         await store.close()
 
@@ -148,10 +178,24 @@ async def _until_stopped() -> None:
     await stop.wait()
 
 
-async def _serve(settings: Settings, *, load_bank_if_empty: bool) -> int:
+def _start_worker(settings: Settings) -> subprocess.Popen[bytes]:
+    """`python app.py worker` beside this process, on the same store, broker and var folder."""
+    env = {
+        **os.environ,
+        "KWISSLE_VAR": str(settings.var_dir),
+        "KWISSLE_DATABASE_URL": settings.database_url,
+        "KWISSLE_BROKER_URL": broker_url(settings),
+    }
+    return subprocess.Popen([sys.executable, str(ROOT / "app.py"), "worker"], env=env)
+
+
+async def _serve(settings: Settings, *, load_bank_if_empty: bool, with_worker: bool) -> int:
     store = open_store(settings)
     await store.open()
-    admin = _start_admin(settings) if load_bank_if_empty else None  # `run` starts the whole site
+    # Opened before the worker starts, so the worker never creates the schema concurrently.
+    worker = _start_worker(settings) if with_worker else None
+    admin = _start_admin(settings) if with_worker else None  # `run` starts the whole site
+    mail_queue = CeleryMailQueue(make_celery(settings))
     if load_bank_if_empty and not await store.all_questions():
         log.info("empty store: loading the shipped question bank")
         await bank_commands.load(SHIPPED_BANK, store)
@@ -162,8 +206,10 @@ async def _serve(settings: Settings, *, load_bank_if_empty: bool) -> int:
         relay=relay,
         config=ArenaConfig(timing=settings.timing, bot_offer_seconds=settings.bot_offer_seconds),
     )
-    app = make_game_app(settings, store, arena, relay)
-    server = HTTPServer(app)
+    app = make_game_app(settings, store, arena, relay, mail_queue)
+    # xheaders: behind nginx the client's address (which sign-in rate limits count by) comes
+    # from X-Real-IP, which nginx always sets.
+    server = HTTPServer(app, xheaders=True)
     server.listen(settings.game_port, address=settings.host)
     log.info("game process on http://%s:%d/", settings.host, settings.game_port)
 
@@ -175,9 +221,11 @@ async def _serve(settings: Settings, *, load_bank_if_empty: bool) -> int:
     log.info("shutting down: no new connections, finishing saves")
     server.stop()
     await arena.drain()
-    if admin is not None:
-        admin.terminate()
-        await asyncio.to_thread(admin.wait)
+    await mail_queue.close()
+    for child in (worker, admin):
+        if child is not None:
+            child.terminate()
+            await asyncio.to_thread(child.wait)
     await store.close()
     return 0
 

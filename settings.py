@@ -35,6 +35,16 @@ class Settings:
     daily_submissions: int = 5  # questions one player may submit per 24 hours
     admin_host: str = "127.0.0.1"  # the admin process never listens publicly by default
     admin_test_routes: bool = False  # /admin/test/slow and /admin/test/ip, for the nginx tests
+    # Sign-in links and the mail that carries them (tasks/).
+    public_url: str = ""  # where links point; default http://host:game_port
+    broker_url: str = ""  # Celery broker; default redis_url, else a folder under var_dir
+    mail_backend: str = "file"  # file: .eml files in var_dir/outbox; smtp: a real mail server
+    mail_from: str = "Kwissle <kwissle@localhost>"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "starttls"  # starttls, ssl or none
 
 
 # environment variable -> (field, parser)
@@ -53,6 +63,15 @@ _ENV: dict[str, tuple[str, Any]] = {
     "KWISSLE_DAILY_SUBMISSIONS": ("daily_submissions", int),
     "KWISSLE_ADMIN_HOST": ("admin_host", str),
     "KWISSLE_ADMIN_TEST_ROUTES": ("admin_test_routes", lambda v: v.lower() in ("1", "true", "yes")),
+    "KWISSLE_PUBLIC_URL": ("public_url", lambda v: v.rstrip("/")),
+    "KWISSLE_BROKER_URL": ("broker_url", str),
+    "KWISSLE_MAIL_BACKEND": ("mail_backend", str),
+    "KWISSLE_MAIL_FROM": ("mail_from", str),
+    "KWISSLE_SMTP_HOST": ("smtp_host", str),
+    "KWISSLE_SMTP_PORT": ("smtp_port", int),
+    "KWISSLE_SMTP_USER": ("smtp_user", str),
+    "KWISSLE_SMTP_PASSWORD": ("smtp_password", str),
+    "KWISSLE_SMTP_SECURITY": ("smtp_security", str),
 }
 # KWISSLE_TIMING="countdown=0.5,question=5,reveal=1" shortens a battle for demos and tests.
 _TIMING_ENV = "KWISSLE_TIMING"
@@ -82,6 +101,8 @@ def load_settings(environ: Mapping[str, str] = os.environ, **overrides: Any) -> 
     settings = Settings(**values)
     if not settings.cookie_secret:
         settings = replace(settings, cookie_secret=_stored_secret(settings.var_dir))
+    if not settings.public_url:
+        settings = replace(settings, public_url=f"http://{settings.host}:{settings.game_port}")
     return settings
 
 

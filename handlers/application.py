@@ -8,11 +8,12 @@ import tornado.web
 from sockjs.tornado import SockJSRouter
 
 from bus.port import Relay
-from handlers import pages, questions
+from handlers import auth, pages, questions
 from settings import Settings
 from sockets.arena import Arena
 from sockets.connection import ChannelDeps, connection_class
 from store.port import Store
+from tasks.queue import MailQueue, NoMailQueue
 
 ROOT = Path(__file__).resolve().parent.parent
 SOCKET_PATH = "/socket"
@@ -28,8 +29,13 @@ SOCKJS_SETTINGS = {
 
 
 def make_game_app(
-    settings: Settings, store: Store, arena: Arena, relay: Relay
+    settings: Settings,
+    store: Store,
+    arena: Arena,
+    relay: Relay,
+    mail_queue: MailQueue | None = None,
 ) -> tornado.web.Application:
+    """The app; without a `mail_queue` sign-in answers that mail is unavailable."""
     deps = ChannelDeps(
         arena=arena,
         relay=relay,
@@ -39,6 +45,11 @@ def make_game_app(
     sockjs_settings = {**SOCKJS_SETTINGS, "websocket_allow_origin": list(deps.allowed_origins)}
     router = SockJSRouter(connection_class(deps), SOCKET_PATH, sockjs_settings)
     with_store = {"store": store}
+    with_mail = {
+        "store": store,
+        "mail_queue": mail_queue or NoMailQueue(),
+        "public_url": settings.public_url,
+    }
     with_limit = {"store": store, "daily_limit": settings.daily_submissions}
     routes: list = [
         (r"/", pages.HomeHandler, with_store),
@@ -51,6 +62,10 @@ def make_game_app(
         (r"/questions/report", questions.ReportHandler, with_store),
         (r"/review", questions.ReviewHandler, with_limit),
         (r"/contributors", questions.ContributorsHandler, with_store),
+        (r"/signin", auth.SigninHandler, with_mail),
+        (r"/signin/([A-Za-z0-9_-]{1,100})", auth.LinkHandler, with_mail),
+        (r"/signout", auth.SignoutHandler, with_store),
+        (r"/account", auth.AccountHandler, with_store),
         # jsonp_send is routed even with jsonp disabled; nothing of ours needs it.
         *(url for url in router.urls if not url[0].endswith("/jsonp_send$")),
     ]

@@ -15,6 +15,7 @@ from enum import StrEnum
 from game.pipeline import Change, PointAward, Report, ReportStatus, Review, State, Submission
 from game.questions import Question
 from game.record import BattleRecord, QuestionStats
+from game.signin import SigninToken
 
 
 class UserKind(StrEnum):
@@ -210,3 +211,74 @@ class Store(ABC):
     @abstractmethod
     async def accounts(self, limit: int = 200) -> list[User]:
         """Users with an account (not guests), by nickname."""
+
+    # accounts, sign-in links and sessions (game.signin); ids of links and sessions are digests
+    @abstractmethod
+    async def find_user_by_email(self, email: str) -> User | None:
+        """The account with this (normalized) address, if any."""
+
+    @abstractmethod
+    async def account_for_email(
+        self, email: str, *, new_id: str, nickname: str, now: float
+    ) -> User:
+        """The account with this address; one made with `new_id` and `nickname` if none.
+
+        Atomic: two calls for one new address make one account.
+        """
+
+    @abstractmethod
+    async def set_roles(self, user_id: str, roles: tuple[str, ...]) -> bool:
+        """Replace the user's roles; False when there is no such user."""
+
+    @abstractmethod
+    async def merge_guest(self, guest_id: str, account_id: str, now: float) -> bool:
+        """Move a guest's battles and question history to the account, then forget the guest.
+
+        One atomic step; battles the guest finishes later are filed under the account too.
+        Returns True when this call merged and False when the guest was already merged
+        (nothing changes). Raises ValueError when `guest_id` names an account.
+        """
+
+    @abstractmethod
+    async def save_signin_token(self, token: SigninToken) -> None:
+        """Store a new sign-in link; links long expired are dropped on the way."""
+
+    @abstractmethod
+    async def get_signin_token(self, token_id: str) -> SigninToken | None: ...
+
+    @abstractmethod
+    async def use_signin_token(self, token_id: str, now: float) -> bool:
+        """Mark the link used if it is unused and unexpired at `now`; False otherwise.
+
+        Atomic, so of two concurrent uses exactly one succeeds.
+        """
+
+    @abstractmethod
+    async def delete_signin_token(self, token_id: str) -> None:
+        """Forget a link (its mail could not be queued). Deleting a missing one is harmless."""
+
+    @abstractmethod
+    async def start_session(
+        self, session_id: str, user_id: str, *, now: float, expires_at: float
+    ) -> None:
+        """Record a new signed-in session for the user."""
+
+    @abstractmethod
+    async def session_user(self, session_id: str, now: float) -> str | None:
+        """The user id of a live session; None when it ended, expired or never existed."""
+
+    @abstractmethod
+    async def end_session(self, session_id: str) -> None:
+        """End a session for good. Ending a missing one is harmless."""
+
+    @abstractmethod
+    async def count_hit(self, key: str, now: float, window: float) -> int:
+        """Record one request under `key` at `now`; how many fell in the last `window` seconds."""
+
+    @abstractmethod
+    async def claim_mail(self, key: str, now: float) -> bool:
+        """Claim the right to send the mail with this idempotency key; False if already claimed."""
+
+    @abstractmethod
+    async def release_mail(self, key: str) -> None:
+        """Give a claim back after the mail failed to go, so that a retry may send it."""

@@ -36,6 +36,7 @@ from game.pipeline import (
 )
 from game.questions import Question
 from game.record import BattleRecord, QuestionStats
+from game.signin import SigninToken
 from store.port import (
     ContributorScore,
     StaleSubmissionError,
@@ -108,7 +109,27 @@ _PIPELINE_SCHEMA: tuple[str, ...] = (
         points INTEGER NOT NULL, PRIMARY KEY (user_id, question_id, why))""",
 )
 
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA, _PIPELINE_SCHEMA)
+# Accounts: one per address, sign-in links and sessions (digests only), rate-limit hits, merged
+# guests, and the idempotency keys of mail already claimed for sending.
+_ACCOUNTS_SCHEMA: tuple[str, ...] = (
+    "CREATE UNIQUE INDEX users_by_email ON users (email) WHERE email IS NOT NULL",
+    """CREATE TABLE signin_tokens (
+        id TEXT PRIMARY KEY, email TEXT NOT NULL, nonce TEXT NOT NULL, guest_id TEXT,
+        created_at REAL NOT NULL, expires_at REAL NOT NULL, used_at REAL)""",
+    "CREATE INDEX signin_tokens_by_expiry ON signin_tokens (expires_at)",
+    """CREATE TABLE sessions (
+        id TEXT PRIMARY KEY, user_id TEXT NOT NULL, created_at REAL NOT NULL,
+        expires_at REAL NOT NULL)""",
+    "CREATE TABLE rate_hits (key TEXT NOT NULL, at REAL NOT NULL)",
+    "CREATE INDEX rate_hits_by_key ON rate_hits (key, at)",
+    """CREATE TABLE merged_guests (
+        guest_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, merged_at REAL NOT NULL)""",
+    "CREATE TABLE mail_claims (key TEXT PRIMARY KEY, at REAL NOT NULL)",
+)
+# Sign-in links stay this long after expiring, so that following one says "expired".
+_EXPIRED_LINKS_KEPT = 24 * 3600.0
+
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA, _PIPELINE_SCHEMA, _ACCOUNTS_SCHEMA)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 # In QuestionStats field order: rows convert with astuple() one way and QuestionStats(*row) back.
@@ -289,7 +310,6 @@ class SQLiteStore(Store):
         return await self._run(self._record_battle, record)
 
     def _record_battle(self, record: BattleRecord) -> bool:
-        players = tuple(dict.fromkeys(record.player_ids))  # a seat twice is still one player
         with self._transaction() as db:
             inserted = db.execute(
                 "INSERT OR IGNORE INTO battles VALUES (?, ?, ?)",
@@ -297,6 +317,9 @@ class SQLiteStore(Store):
             ).rowcount
             if not inserted:
                 return False
+            # A seat twice is still one player; a guest who signed in mid-battle was merged, so
+            # the battle is filed under their account.
+            players = tuple(dict.fromkeys(_filed_under(db, p) for p in record.player_ids))
             db.executemany(
                 _ADD_STATS,
                 (astuple(delta) for delta in record.stat_deltas().values()),
@@ -339,7 +362,6 @@ class SQLiteStore(Store):
     def _recent_question_ids(self, user_id: str, limit: int, since: float) -> set[str]:
         rows = self._conn.execute(_RECENT_QUESTION_IDS, (user_id, limit, user_id, since))
         return {question_id for (question_id,) in rows}
-
 
     # question pipeline
 
@@ -603,6 +625,158 @@ class SQLiteStore(Store):
         )
         return [user for (user_id,) in rows.fetchall() if (user := self._get_user(user_id))]
 
+    # accounts
+
+    async def find_user_by_email(self, email: str) -> User | None:
+        return await self._run(self._find_user_by_email, email)
+
+    def _find_user_by_email(self, email: str) -> User | None:
+        row = self._conn.execute("SELECT id FROM users WHERE email = ?", (email,)).fetchone()
+        return None if row is None else self._get_user(row[0])
+
+    async def account_for_email(
+        self, email: str, *, new_id: str, nickname: str, now: float
+    ) -> User:
+        return await self._run(self._account_for_email, email, new_id, nickname, now)
+
+    def _account_for_email(self, email: str, new_id: str, nickname: str, now: float) -> User:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO users VALUES (?, ?, ?, ?, ?, ?)",
+                (new_id, nickname, UserKind.ACCOUNT.value, email, '["player"]', now),
+            )
+        account = self._find_user_by_email(email)
+        assert account is not None, "an account was just found or made for this address"
+        return account
+
+    async def set_roles(self, user_id: str, roles: tuple[str, ...]) -> bool:
+        return await self._run(self._set_roles, user_id, roles)
+
+    def _set_roles(self, user_id: str, roles: tuple[str, ...]) -> bool:
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE users SET roles = ? WHERE id = ?", (ujson.dumps(list(roles)), user_id)
+            ).rowcount
+        return bool(changed)
+
+    async def merge_guest(self, guest_id: str, account_id: str, now: float) -> bool:
+        return await self._run(self._merge_guest, guest_id, account_id, now)
+
+    def _merge_guest(self, guest_id: str, account_id: str, now: float) -> bool:
+        with self._transaction() as db:
+            kind = db.execute("SELECT kind FROM users WHERE id = ?", (guest_id,)).fetchone()
+            if kind is not None and kind[0] != UserKind.GUEST.value:
+                raise ValueError(f"{guest_id} is an account, not a guest")
+            merged = db.execute(
+                "INSERT OR IGNORE INTO merged_guests VALUES (?, ?, ?)", (guest_id, account_id, now)
+            ).rowcount
+            if not merged:
+                return False
+            for table, columns in (
+                ("battle_players", "battle_id, finished_at"),
+                ("question_history", "battle_id, position, question_id, finished_at"),
+            ):
+                # OR IGNORE: a battle the two identities both sat in stays one row.
+                db.execute(
+                    f"INSERT OR IGNORE INTO {table} SELECT ?, {columns} FROM {table}"
+                    " WHERE user_id = ?",
+                    (account_id, guest_id),
+                )
+                db.execute(f"DELETE FROM {table} WHERE user_id = ?", (guest_id,))
+            db.execute("DELETE FROM users WHERE id = ?", (guest_id,))
+            db.execute("DELETE FROM sessions WHERE user_id = ?", (guest_id,))
+        return True
+
+    # sign-in links
+
+    async def save_signin_token(self, token: SigninToken) -> None:
+        await self._run(self._save_signin_token, token)
+
+    def _save_signin_token(self, token: SigninToken) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM signin_tokens WHERE expires_at < ?",
+                (token.created_at - _EXPIRED_LINKS_KEPT,),
+            )
+            db.execute("INSERT INTO signin_tokens VALUES (?, ?, ?, ?, ?, ?, ?)", astuple(token))
+
+    async def get_signin_token(self, token_id: str) -> SigninToken | None:
+        return await self._run(self._get_signin_token, token_id)
+
+    def _get_signin_token(self, token_id: str) -> SigninToken | None:
+        row = self._conn.execute(
+            "SELECT * FROM signin_tokens WHERE id = ?", (token_id,)
+        ).fetchone()
+        return None if row is None else SigninToken(*row)
+
+    async def use_signin_token(self, token_id: str, now: float) -> bool:
+        return await self._run(self._use_signin_token, token_id, now)
+
+    def _use_signin_token(self, token_id: str, now: float) -> bool:
+        with self._transaction() as db:
+            used = db.execute(
+                "UPDATE signin_tokens SET used_at = ?"
+                " WHERE id = ? AND used_at IS NULL AND expires_at > ?",
+                (now, token_id, now),
+            ).rowcount
+        return bool(used)
+
+    async def delete_signin_token(self, token_id: str) -> None:
+        await self._run(self._delete, "DELETE FROM signin_tokens WHERE id = ?", token_id)
+
+    def _delete(self, statement: str, key: str) -> None:
+        with self._transaction() as db:
+            db.execute(statement, (key,))
+
+    # sessions
+
+    async def start_session(
+        self, session_id: str, user_id: str, *, now: float, expires_at: float
+    ) -> None:
+        await self._run(self._start_session, session_id, user_id, now, expires_at)
+
+    def _start_session(self, session_id: str, user_id: str, now: float, expires_at: float) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?)", (session_id, user_id, now, expires_at)
+            )
+
+    async def session_user(self, session_id: str, now: float) -> str | None:
+        return await self._run(self._session_user, session_id, now)
+
+    def _session_user(self, session_id: str, now: float) -> str | None:
+        row = self._conn.execute(
+            "SELECT user_id FROM sessions WHERE id = ? AND expires_at > ?", (session_id, now)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    async def end_session(self, session_id: str) -> None:
+        await self._run(self._delete, "DELETE FROM sessions WHERE id = ?", session_id)
+
+    # rate limits and mail claims
+
+    async def count_hit(self, key: str, now: float, window: float) -> int:
+        return await self._run(self._count_hit, key, now, window)
+
+    def _count_hit(self, key: str, now: float, window: float) -> int:
+        with self._transaction() as db:
+            db.execute("DELETE FROM rate_hits WHERE key = ? AND at <= ?", (key, now - window))
+            db.execute("INSERT INTO rate_hits VALUES (?, ?)", (key, now))
+            (count,) = db.execute("SELECT count(*) FROM rate_hits WHERE key = ?", (key,)).fetchone()
+        return int(count)
+
+    async def claim_mail(self, key: str, now: float) -> bool:
+        return await self._run(self._claim_mail, key, now)
+
+    def _claim_mail(self, key: str, now: float) -> bool:
+        with self._transaction() as db:
+            claimed = db.execute("INSERT OR IGNORE INTO mail_claims VALUES (?, ?)", (key, now))
+        return bool(claimed.rowcount)
+
+    async def release_mail(self, key: str) -> None:
+        await self._run(self._delete, "DELETE FROM mail_claims WHERE key = ?", key)
+
 
 def _use_write_ahead_log(db: sqlite3.Connection) -> None:
     # Two connections switching a new file to WAL at the same moment would deadlock, so SQLite
@@ -620,6 +794,14 @@ def _use_write_ahead_log(db: sqlite3.Connection) -> None:
 
 def _dumps(document: object) -> str:
     return ujson.dumps(document, ensure_ascii=False, escape_forward_slashes=False)
+
+
+def _filed_under(db: sqlite3.Connection, user_id: str) -> str:
+    """The account a merged guest became, or the id itself."""
+    row = db.execute(
+        "SELECT account_id FROM merged_guests WHERE guest_id = ?", (user_id,)
+    ).fetchone()
+    return user_id if row is None else str(row[0])
 
 
 def _write_question(db: sqlite3.Connection, question: Question) -> None:

@@ -21,6 +21,7 @@ from game.pipeline import (
     transition,
 )
 from game.record import QuestionStats
+from game.signin import LINK_LIFETIME, new_token
 from store.port import ContributorScore, StaleSubmissionError, UpsertResult, User, UserKind
 from tests.store.samples import make_battle, make_question
 
@@ -81,6 +82,163 @@ def test_saving_a_user_again_replaces_them(store, run):
     run(store.save_user(renamed))
 
     assert run(store.get_user("ann")) == renamed
+
+
+# accounts, sign-in links, sessions, rate limits, mail claims
+
+
+def test_a_user_is_found_by_their_email(store, run):
+    run(store.save_user(ANN))
+
+    assert run(store.find_user_by_email("ann@example.org")) == ANN
+    assert run(store.find_user_by_email("bob@example.org")) is None
+
+
+def test_an_address_gets_one_account_however_often_it_is_asked_for(store, run):
+    first = run(store.account_for_email("cy@example.org", new_id="a-1", nickname="Cy", now=5.0))
+
+    again = run(store.account_for_email("cy@example.org", new_id="a-2", nickname="Cy2", now=6.0))
+
+    assert first == again == User("a-1", "Cy", UserKind.ACCOUNT, "cy@example.org", ("player",), 5.0)
+
+
+def test_concurrent_first_sign_ins_of_one_address_make_one_account(store, run):
+    async def ten_at_once():
+        return await asyncio.gather(
+            *(
+                store.account_for_email("cy@example.org", new_id=f"a-{n}", nickname="Cy", now=1.0)
+                for n in range(10)
+            )
+        )
+
+    accounts = run(ten_at_once())
+
+    assert len({account.id for account in accounts}) == 1
+
+
+def test_setting_roles_replaces_them(store, run):
+    run(store.save_user(ANN))
+
+    assert run(store.set_roles("ann", ("player", "admin"))) is True
+
+    assert run(store.get_user("ann")).roles == ("player", "admin")
+
+
+def test_setting_roles_of_an_unknown_user_says_so(store, run):
+    assert run(store.set_roles("nobody", ("player",))) is False
+
+
+def test_a_merged_guests_battles_are_filed_under_the_account(store, run):
+    run(store.save_user(User("g-1", "Guest")))
+    run(store.record_battle(make_battle("b1", players=["g-1", "bob"], question_ids=["q1"])))
+
+    assert run(store.merge_guest("g-1", "ann", 9.0)) is True
+
+    assert [b.id for b in run(store.battles_of("ann"))] == ["b1"]
+    assert run(store.battles_of("g-1")) == []
+    assert run(store.recent_question_ids("ann", limit=10, since=0.0)) == {"q1"}
+    assert run(store.get_user("g-1")) is None
+
+
+def test_merging_a_guest_twice_changes_nothing_the_second_time(store, run):
+    run(store.record_battle(make_battle("b1", players=["g-1", "bob"])))
+    run(store.merge_guest("g-1", "ann", 9.0))
+
+    assert run(store.merge_guest("g-1", "cy", 10.0)) is False
+
+    assert [b.id for b in run(store.battles_of("ann"))] == ["b1"]
+    assert run(store.battles_of("cy")) == []
+
+
+def test_a_battle_a_merged_guest_finishes_later_is_filed_under_the_account(store, run):
+    run(store.merge_guest("g-1", "ann", 9.0))
+
+    run(store.record_battle(make_battle("b1", players=["g-1", "bob"])))
+
+    assert [b.id for b in run(store.battles_of("ann"))] == ["b1"]
+
+
+def test_an_account_cannot_be_merged_as_a_guest(store, run):
+    run(store.save_user(ANN))
+
+    with pytest.raises(ValueError, match="not a guest"):
+        run(store.merge_guest("ann", "a-2", 9.0))
+
+
+def test_a_saved_sign_in_link_reads_back_equal(store, run):
+    token = new_token("secret", "ann@example.org", "nonce", "g-1", 100.0)
+
+    run(store.save_signin_token(token))
+
+    assert run(store.get_signin_token(token.id)) == token
+
+
+def test_a_sign_in_link_is_used_once(store, run):
+    token = new_token("secret", "ann@example.org", "nonce", None, 100.0)
+    run(store.save_signin_token(token))
+
+    assert run(store.use_signin_token(token.id, 101.0)) is True
+
+    assert run(store.use_signin_token(token.id, 102.0)) is False
+    assert run(store.get_signin_token(token.id)).used_at == 101.0
+
+
+def test_concurrent_uses_of_one_sign_in_link_let_exactly_one_through(store, run):
+    token = new_token("secret", "ann@example.org", "nonce", None, 100.0)
+    run(store.save_signin_token(token))
+
+    async def twenty_at_once():
+        return await asyncio.gather(*(store.use_signin_token(token.id, 101.0) for _ in range(20)))
+
+    assert run(twenty_at_once()).count(True) == 1
+
+
+def test_an_expired_sign_in_link_cannot_be_used(store, run):
+    token = new_token("secret", "ann@example.org", "nonce", None, 100.0)
+    run(store.save_signin_token(token))
+
+    assert run(store.use_signin_token(token.id, 100.0 + LINK_LIFETIME)) is False
+
+
+def test_a_deleted_sign_in_link_is_gone(store, run):
+    token = new_token("secret", "ann@example.org", "nonce", None, 100.0)
+    run(store.save_signin_token(token))
+
+    run(store.delete_signin_token(token.id))
+
+    assert run(store.get_signin_token(token.id)) is None
+
+
+def test_a_session_names_its_user_until_it_ends(store, run):
+    run(store.start_session("s1", "ann", now=10.0, expires_at=100.0))
+    assert run(store.session_user("s1", 20.0)) == "ann"
+
+    run(store.end_session("s1"))
+
+    assert run(store.session_user("s1", 20.0)) is None
+
+
+def test_an_expired_session_names_nobody(store, run):
+    run(store.start_session("s1", "ann", now=10.0, expires_at=100.0))
+
+    assert run(store.session_user("s1", 100.0)) is None
+
+
+def test_hits_are_counted_per_key_within_the_window(store, run):
+    for at in (1.0, 2.0, 3.0):
+        run(store.count_hit("a", at, window=10.0))
+    run(store.count_hit("b", 4.0, window=10.0))
+
+    assert run(store.count_hit("a", 12.5, window=10.0)) == 2  # the hits at 3.0 and 12.5
+
+
+def test_a_mail_is_claimed_once_until_released(store, run):
+    assert run(store.claim_mail("k", 1.0)) is True
+    assert run(store.claim_mail("k", 2.0)) is False
+
+    run(store.release_mail("k"))
+
+    assert run(store.claim_mail("k", 3.0)) is True
 
 
 # questions
