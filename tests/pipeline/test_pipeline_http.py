@@ -102,8 +102,8 @@ def test_a_wrong_majority_sends_the_question_back_to_its_author_with_the_comment
 
     for name, verdict in (("gus", "wrong"), ("hal", "correct"), ("ivy", "wrong")):
         reviewer = signed_in(site.var_dir, secret, account(name))
-        form = review_form(submission.id, verdict, f"{name}: Pluto is no planet")
-        reviewer.post(site.game.base_url + "/review", **form)
+        opinion = review_form(submission.id, verdict, f"{name}: Pluto is no planet")
+        reviewer.post(site.game.base_url + "/review", **opinion)
 
     assert submissions_of(site, "fay")[0].state is State.DRAFT
     mine = author.get(site.game.base_url + "/questions/mine")[1]
