@@ -29,10 +29,12 @@ CONNECT_TIMEOUT = 3.0  # seconds to reach the broker before a publish gives up
 FILESYSTEM_POLL = 0.05  # seconds between looks into the filesystem queue
 MAIL_RETRIES = 8
 QUEUE = "kwissle"
+# A named host keeps kombu from warning that none was given; the folder is what counts.
+EMBEDDED_BROKER = "filesystem://localhost/"
 
 
 def broker_url(settings: Settings) -> str:
-    return settings.broker_url or settings.redis_url or "filesystem://"
+    return settings.broker_url or settings.redis_url or EMBEDDED_BROKER
 
 
 def _transport_options(url: str, var_dir: Path) -> dict[str, Any]:

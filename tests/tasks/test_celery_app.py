@@ -18,7 +18,7 @@ def test_messages_are_json_and_nothing_else_is_accepted(tmp_path: Path):
 def test_the_broker_is_the_one_named_then_redis_then_a_folder_under_var(tmp_path: Path):
     assert broker_url(Settings(broker_url="redis://b/1", redis_url="redis://r/0")) == "redis://b/1"
     assert broker_url(Settings(redis_url="redis://r/0")) == "redis://r/0"
-    assert broker_url(Settings()) == "filesystem://"
+    assert broker_url(Settings()).startswith("filesystem://")
 
 
 def test_the_filesystem_broker_keeps_its_queue_under_var(tmp_path: Path):
