@@ -47,6 +47,8 @@ def _transport_options(url: str, var_dir: Path) -> dict[str, Any]:
     return {
         "data_folder_in": str(queue),
         "data_folder_out": str(queue),
+        # Without it kombu keeps its exchange table in ./control, wherever the process started.
+        "control_folder": str(var_dir / "broker" / "control"),
         "store_processed": False,
         "polling_interval": FILESYSTEM_POLL,
     }
