@@ -104,8 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_serve_admin(admin_settings(settings, args)))
     if args.command == "users":
         return asyncio.run(_users(settings, args.action, args.email, args.role))
-    embedded = args.command == "run"
-    return asyncio.run(_serve(settings, load_bank_if_empty=embedded, with_worker=embedded))
+    return asyncio.run(_serve(settings, whole_site=args.command == "run"))
 
 
 def open_store(settings: Settings) -> Store:
@@ -149,8 +148,8 @@ def admin_settings(settings: Settings, args: argparse.Namespace) -> Settings:
 async def _serve_admin(settings: Settings) -> int:
     store = open_store(settings)
     await store.open()
-    # xheaders: behind nginx the client's address comes from X-Real-IP, which nginx always sets.
-    server = HTTPServer(make_admin_app(settings, store), xheaders=True)
+    xheaders = settings.trusts_proxy_headers(settings.admin_host)
+    server = HTTPServer(make_admin_app(settings, store), xheaders=xheaders)
     server.listen(settings.admin_port, address=settings.admin_host)
     log.info("admin process on http://%s:%d/admin", settings.admin_host, settings.admin_port)
     await _until_stopped()
@@ -159,15 +158,15 @@ async def _serve_admin(settings: Settings) -> int:
     return 0
 
 
-def _start_admin(settings: Settings) -> subprocess.Popen[bytes]:
-    """`python app.py admin` beside this process, on the same store and var folder."""
+def _start_beside(settings: Settings, *command: str) -> subprocess.Popen[bytes]:
+    """`python app.py COMMAND...` beside this process, on the same store, broker and var."""
     env = {
         **os.environ,
         "KWISSLE_VAR": str(settings.var_dir),
         "KWISSLE_DATABASE_URL": settings.database_url,
+        "KWISSLE_BROKER_URL": broker_url(settings),
     }
-    command = [sys.executable, str(ROOT / "app.py"), "admin", "--port", str(settings.admin_port)]
-    return subprocess.Popen(command, env=env)
+    return subprocess.Popen([sys.executable, str(ROOT / "app.py"), *command], env=env)
 
 
 async def _until_stopped() -> None:
@@ -178,25 +177,18 @@ async def _until_stopped() -> None:
     await stop.wait()
 
 
-def _start_worker(settings: Settings) -> subprocess.Popen[bytes]:
-    """`python app.py worker` beside this process, on the same store, broker and var folder."""
-    env = {
-        **os.environ,
-        "KWISSLE_VAR": str(settings.var_dir),
-        "KWISSLE_DATABASE_URL": settings.database_url,
-        "KWISSLE_BROKER_URL": broker_url(settings),
-    }
-    return subprocess.Popen([sys.executable, str(ROOT / "app.py"), "worker"], env=env)
-
-
-async def _serve(settings: Settings, *, load_bank_if_empty: bool, with_worker: bool) -> int:
+async def _serve(settings: Settings, *, whole_site: bool) -> int:
+    """One game process; with `whole_site` (python app.py run) also the shipped bank on an
+    empty store, a worker and the admin process."""
     store = open_store(settings)
     await store.open()
     # Opened before the worker starts, so the worker never creates the schema concurrently.
-    worker = _start_worker(settings) if with_worker else None
-    admin = _start_admin(settings) if with_worker else None  # `run` starts the whole site
+    children = []
+    if whole_site:
+        children.append(_start_beside(settings, "worker"))
+        children.append(_start_beside(settings, "admin", "--port", str(settings.admin_port)))
     mail_queue = CeleryMailQueue(make_celery(settings))
-    if load_bank_if_empty and not await store.all_questions():
+    if whole_site and not await store.all_questions():
         log.info("empty store: loading the shipped question bank")
         await bank_commands.load(SHIPPED_BANK, store)
     relay = LocalRelay()
@@ -207,25 +199,17 @@ async def _serve(settings: Settings, *, load_bank_if_empty: bool, with_worker: b
         config=ArenaConfig(timing=settings.timing, bot_offer_seconds=settings.bot_offer_seconds),
     )
     app = make_game_app(settings, store, arena, relay, mail_queue)
-    # xheaders: behind nginx the client's address (which sign-in rate limits count by) comes
-    # from X-Real-IP, which nginx always sets.
-    server = HTTPServer(app, xheaders=True)
+    server = HTTPServer(app, xheaders=settings.trusts_proxy_headers(settings.host))
     server.listen(settings.game_port, address=settings.host)
     log.info("game process on http://%s:%d/", settings.host, settings.game_port)
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    await stop.wait()
+    await _until_stopped()
     log.info("shutting down: no new connections, finishing saves")
     server.stop()
     await arena.drain()
     await mail_queue.close()
-    for child in (worker, admin):
-        if child is not None:
-            child.terminate()
-            await asyncio.to_thread(child.wait)
+    for child in children:
+        child.terminate()
+        await asyncio.to_thread(child.wait)
     await store.close()
     return 0
 

@@ -7,6 +7,7 @@ overrides the defaults. The cookie secret, when not given, is generated once int
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -45,6 +46,18 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_security: str = "starttls"  # starttls, ssl or none
+    # Believe X-Real-IP / X-Forwarded-For for the client's address (rate limits count by it).
+    # None: only when the process listens on a loopback address, where nginx is the one calling.
+    behind_proxy: bool | None = None
+
+    def trusts_proxy_headers(self, host: str) -> bool:
+        """Whether a process listening on `host` may take the client address from headers."""
+        if self.behind_proxy is not None:
+            return self.behind_proxy
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return host == "localhost"
 
 
 # environment variable -> (field, parser)
@@ -72,6 +85,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "KWISSLE_SMTP_USER": ("smtp_user", str),
     "KWISSLE_SMTP_PASSWORD": ("smtp_password", str),
     "KWISSLE_SMTP_SECURITY": ("smtp_security", str),
+    "KWISSLE_BEHIND_PROXY": ("behind_proxy", lambda v: v.lower() in ("1", "true", "yes")),
 }
 # KWISSLE_TIMING="countdown=0.5,question=5,reveal=1" shortens a battle for demos and tests.
 _TIMING_ENV = "KWISSLE_TIMING"

@@ -35,3 +35,21 @@ def test_timing_can_be_shortened_by_name():
     assert parse_timing("question=5, reveal=1") == Timing(question=5.0, reveal=1.0)
     with pytest.raises(ValueError, match="unknown timing"):
         parse_timing("lunch=60")
+
+
+@pytest.mark.parametrize(
+    ("env", "host", "trusted"),
+    [
+        ({}, "127.0.0.1", True),
+        ({}, "::1", True),
+        ({}, "localhost", True),
+        ({}, "0.0.0.0", False),
+        ({}, "203.0.113.7", False),
+        ({"KWISSLE_BEHIND_PROXY": "1"}, "0.0.0.0", True),
+        ({"KWISSLE_BEHIND_PROXY": "0"}, "127.0.0.1", False),
+    ],
+)
+def test_proxy_headers_are_believed_only_where_nginx_is_the_caller(tmp_path, env, host, trusted):
+    settings = load_settings({"KWISSLE_VAR": str(tmp_path), **env})
+
+    assert settings.trusts_proxy_headers(host) is trusted
