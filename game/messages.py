@@ -40,6 +40,7 @@ def reveal_message(battle: Battle, index: int) -> dict[str, Any]:
     return {
         "type": "reveal",
         "index": index,
+        "question_id": question.id,
         "answer": question.answer,
         "attempts": [
             {

@@ -28,7 +28,14 @@ class HomeHandler(BaseHandler):
         token = None
         if user is not None:
             token = issue_token(self.settings["cookie_secret"], Identity(user.id, user.nickname))
-        self.render("home.html", user=user, token=token, categories=CATEGORIES, error=error)
+        self.render(
+            "home.html",
+            user=user,
+            token=token,
+            categories=CATEGORIES,
+            error=error,
+            xsrf=self.xsrf_token.decode(),  # for the page's own JSON requests (reports)
+        )
 
 
 class GuestHandler(HomeHandler):

@@ -1,6 +1,7 @@
 // The one place that wires things: server events from the socket go to the views, and the
 // views' callbacks become commands on the socket. Views never see the socket; the server
 // decides everything and this only shows it.
+import { sendReport } from './reports.js';
 import GameSocket from './socket.js';
 import { $ } from './utils.js';
 import AnswerForm from './ui/answer-form.js';
@@ -11,6 +12,7 @@ import Intro from './ui/intro.js';
 import Lobby from './ui/lobby.js';
 import Note from './ui/note.js';
 import QuestionCard from './ui/question.js';
+import Report from './ui/report.js';
 import Result from './ui/result.js';
 import Reveal from './ui/reveal.js';
 import Scoreboard from './ui/scoreboard.js';
@@ -59,6 +61,9 @@ export default class Controller {
     this._intro = new Intro();
     this._timer = new Timer();
     this._reveal = new Reveal();
+    this._report = new Report({
+      onReport: async (report) => this._report.sent(await sendReport(data.xsrf, report)),
+    });
     this._status = new Status();
     this._live = new Announcer();
     this._listen();
@@ -206,6 +211,8 @@ export default class Controller {
     this._pending = null;
     this._scoreboard.setScores(reveal.scores, this._me.id, this._battle.opponent.id);
     const said = this._reveal.render(reveal, this._me, this._battle.opponent, this._late.get(reveal.index));
+    const mine = reveal.attempts.find((a) => a.by === this._me.id);
+    this._report.show({ battle: this._battle.id, question_id: reveal.question_id, typed: mine?.text ?? '' });
     this._state = 'reveal';
     this._live.say(said);
   }

@@ -143,6 +143,10 @@ def test_two_players_play_a_whole_battle_in_the_browser(join: Callable[..., Page
             _wait_state(page, "reveal")
             expect(page.locator("#reveal-answer")).to_have_text(question["answer"])
         if n == WRONG_TYPED_AT:
+            typist.click("#report .report-kind[data-kind='judged-wrongly']")
+            expect(typist.locator("#report-note")).to_have_text(
+                "Thanks — a moderator will look at it.", timeout=WAIT_MS
+            )
             _shot(typist, "reveal-desktop")
             _shot(picker, "reveal-phone")
 
