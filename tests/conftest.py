@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from tests.redis_server import redis_server
 
@@ -150,3 +151,26 @@ def new_guest(base_url: str, nickname: str) -> Guest:
     user_id = re.search(r'data-user-id="([^"]+)"', page)
     assert token and user_id, page
     return Guest(user_id.group(1), nickname, token.group(1), jar)
+
+
+# Debian's chromium, driven by Playwright; never a browser Playwright downloads. The flags keep
+# it from reaching for the network this machine does not have.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the tests of a module; each test opens its own contexts."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

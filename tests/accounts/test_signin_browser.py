@@ -9,33 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import LiveServer
 from tests.tasks.mailflow import link_in, wait_for_mail_to
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def page(embedded_site: LiveServer) -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=embedded_site.base_url)
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        browser.close()
+def page(browser: Browser, embedded_site: LiveServer) -> Iterator[Page]:
+    context = browser.new_context(base_url=embedded_site.base_url)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 def test_a_guest_signs_in_with_the_mailed_link_and_signs_out(page, embedded_site):

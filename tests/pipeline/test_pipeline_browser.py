@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from game.pipeline import State
 from handlers.base import SESSION_COOKIE
-from tests.browser.test_battle_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.pipeline.live import Site, account, running_site, signed_in, with_store
 
 pytestmark = pytest.mark.browser
@@ -24,14 +23,6 @@ WAIT_MS = 15_000
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with running_site(tmp_path_factory.mktemp("browser-pipeline")) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def page_as(browser: Browser, site: Site, user_id: str, *roles: str) -> Page:
