@@ -1,4 +1,4 @@
-"""The Celery app: JSON-only messages, the broker settings name, and the send_mail task.
+"""The Celery app: JSON-only messages, the broker settings name, and the mail tasks.
 
 Built by make_celery(settings) in app.py, never at import. The broker is KWISSLE_BROKER_URL, else
 KWISSLE_REDIS_URL, else kombu's filesystem transport in var/broker, which needs no server and
@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Coroutine
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from celery import Celery, Task
 
@@ -20,10 +22,14 @@ from settings import Settings
 from store.factory import make_store
 from store.port import Store
 from tasks.mail import MailBackend, MailError, make_backend
-from tasks.queue import SEND_MAIL
-from tasks.signin_mail import Delivery, deliver_signin_link
+from tasks.queue import SEND_MAIL, SEND_REJECTION_MAIL
+from tasks.rejection_mail import deliver_rejection
+from tasks.signin_mail import deliver_signin_link
 
 log = logging.getLogger("kwissle.tasks")
+T = TypeVar("T")
+# Work on a worker's store and mail backend (see WorkerResources.run).
+Job = Callable[[Store, MailBackend], Coroutine[Any, Any, T]]
 
 CONNECT_TIMEOUT = 3.0  # seconds to reach the broker before a publish gives up
 FILESYSTEM_POLL = 0.05  # seconds between looks into the filesystem queue
@@ -65,7 +71,7 @@ def make_celery(settings: Settings) -> Celery:
         accept_content=["json"],
         result_accept_content=["json"],
         task_ignore_result=True,
-        # Safe because send_mail is idempotent: a worker that dies mid-task leaves it queued.
+        # Safe because every task is idempotent: a worker that dies mid-task leaves it queued.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
@@ -83,15 +89,32 @@ def make_celery(settings: Settings) -> Celery:
 def register_tasks(app: Celery, resources: WorkerResources) -> None:
     """Add the tasks a worker runs, using `resources` for the store and the mail backend."""
 
+    def mail(task: Task, what: str, job: Job[StrEnum]) -> str:
+        try:
+            delivery = resources.run(job)
+        except MailError as error:
+            log.warning("%s not sent, will retry: %s", what, error)
+            raise task.retry(exc=error, countdown=min(300, 5 * 2**task.request.retries)) from None
+        log.info("%s: %s", what, delivery)
+        return delivery.value
+
     @app.task(name=SEND_MAIL, bind=True, max_retries=MAIL_RETRIES)
     def send_mail(task: Task, token_id: str, link: str) -> str:
-        try:
-            delivery = resources.deliver(token_id, link)
-        except MailError as error:
-            log.warning("sign-in mail %s not sent, will retry: %s", token_id[:12], error)
-            raise task.retry(exc=error, countdown=min(300, 5 * 2**task.request.retries)) from None
-        log.info("sign-in mail %s: %s", token_id[:12], delivery)
-        return delivery.value
+        return mail(
+            task,
+            f"sign-in mail {token_id[:12]}",
+            lambda store, backend: deliver_signin_link(store, backend, token_id, link, time.time()),
+        )
+
+    @app.task(name=SEND_REJECTION_MAIL, bind=True, max_retries=MAIL_RETRIES)
+    def send_rejection_mail(task: Task, question_id: str, rejected_at: float) -> str:
+        return mail(
+            task,
+            f"rejection mail {question_id}",
+            lambda store, backend: deliver_rejection(
+                store, backend, question_id, rejected_at, time.time(), resources.public_url
+            ),
+        )
 
 
 class WorkerResources:
@@ -103,7 +126,12 @@ class WorkerResources:
         self._store: Store | None = None
         self._backend: MailBackend | None = None
 
-    def deliver(self, token_id: str, link: str) -> Delivery:
+    @property
+    def public_url(self) -> str:
+        return self._settings.public_url
+
+    def run(self, job: Job[T]) -> T:
+        """Run `job` on this worker's store and backend, opening them the first time."""
         if self._runner is None:
             self._runner = asyncio.Runner()
         if self._store is None:
@@ -112,9 +140,7 @@ class WorkerResources:
             self._store = store
         if self._backend is None:
             self._backend = make_backend(self._settings)
-        return self._runner.run(
-            deliver_signin_link(self._store, self._backend, token_id, link, time.time())
-        )
+        return self._runner.run(job(self._store, self._backend))
 
     def close(self) -> None:
         if self._runner is None:

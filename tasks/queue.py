@@ -2,12 +2,14 @@
 
 Publishing blocks on the broker, so it runs on a one-thread executor and the event loop only
 awaits it. Retries are off and connecting is bounded: when the broker is down the request hears
-QueueUnavailable within seconds and can say so, instead of hanging.
+QueueUnavailable within seconds and can say so, instead of hanging. Both the game process
+(sign-in links) and the admin process (rejection notices) publish through CeleryMailQueue.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
@@ -15,6 +17,7 @@ from celery import Celery
 from kombu.exceptions import KombuError
 
 SEND_MAIL = "kwissle.send_mail"
+SEND_REJECTION_MAIL = "kwissle.send_rejection_mail"
 
 
 class QueueUnavailable(RuntimeError):
@@ -24,6 +27,10 @@ class QueueUnavailable(RuntimeError):
 class MailQueue(Protocol):
     async def send_signin_link(self, token_id: str, link: str) -> None:
         """Queue the mail for a stored sign-in link; QueueUnavailable when nothing was queued."""
+
+    async def send_rejection_mail(self, question_id: str, rejected_at: float) -> None:
+        """Queue the mail for a stored rejection (the question's change at `rejected_at`);
+        QueueUnavailable when nothing was queued."""
 
     async def close(self) -> None: ...
 
@@ -36,23 +43,29 @@ class CeleryMailQueue:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kwissle-enqueue")
 
     async def send_signin_link(self, token_id: str, link: str) -> None:
-        loop = asyncio.get_running_loop()
+        await self._publish(SEND_MAIL, [token_id, link], task_id=token_id)
+
+    async def send_rejection_mail(self, question_id: str, rejected_at: float) -> None:
+        await self._publish(SEND_REJECTION_MAIL, [question_id, rejected_at])
+
+    async def _publish(self, name: str, args: list[object], task_id: str | None = None) -> None:
+        send = functools.partial(self._app.send_task, name, args=args, task_id=task_id, retry=False)
         try:
-            await loop.run_in_executor(self._executor, self._publish, token_id, link)
+            await asyncio.get_running_loop().run_in_executor(self._executor, send)
         except (KombuError, OSError) as error:
             raise QueueUnavailable(str(error)) from error
-
-    def _publish(self, token_id: str, link: str) -> None:
-        self._app.send_task(SEND_MAIL, args=[token_id, link], task_id=token_id, retry=False)
 
     async def close(self) -> None:
         await asyncio.to_thread(self._executor.shutdown)
 
 
 class NoMailQueue:
-    """For a process that sends no mail: every sign-in request hears that mail is unavailable."""
+    """For a process that sends no mail: every request to mail hears that mail is unavailable."""
 
     async def send_signin_link(self, token_id: str, link: str) -> None:
+        raise QueueUnavailable("this process has no mail queue")
+
+    async def send_rejection_mail(self, question_id: str, rejected_at: float) -> None:
         raise QueueUnavailable("this process has no mail queue")
 
     async def close(self) -> None:

@@ -3,8 +3,7 @@
 A plain coroutine, tested without Celery; the send_mail task is a few lines around it. It takes
 the link's id, re-reads the link from the store, and sends nothing for a link already used or
 expired. The link's secret travels only inside the task message, because the store keeps no
-copy of it. The idempotency key is claimed before sending, so a task delivered twice (a retry,
-a redelivery after a worker died) sends one mail.
+copy of it. The mail goes through tasks.once, so a task delivered twice sends one mail.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from enum import StrEnum
 from game.signin import LINK_LIFETIME
 from store.port import Store
 from tasks.mail import Mail, MailBackend
+from tasks.once import send_once
 
 SUBJECT = "Your Kwissle sign-in link"
 
@@ -52,12 +52,5 @@ async def deliver_signin_link(
     token = await store.get_signin_token(token_id)
     if token is None or token.used_at is not None or now >= token.expires_at:
         return Delivery.LINK_GONE
-    key = mail_key(token_id)
-    if not await store.claim_mail(key, now):
-        return Delivery.ALREADY_SENT
-    try:
-        backend.send(signin_mail(key, token.email, link))
-    except BaseException:
-        await store.release_mail(key)
-        raise
-    return Delivery.SENT
+    mail = signin_mail(mail_key(token_id), token.email, link)
+    return Delivery.SENT if await send_once(store, backend, mail, now) else Delivery.ALREADY_SENT
