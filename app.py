@@ -148,12 +148,15 @@ def admin_settings(settings: Settings, args: argparse.Namespace) -> Settings:
 async def _serve_admin(settings: Settings) -> int:
     store = open_store(settings)
     await store.open()
+    # Rejection mails go through the same broker as the game process's sign-in mail.
+    mail_queue = CeleryMailQueue(make_celery(settings))
     xheaders = settings.trusts_proxy_headers(settings.admin_host)
-    server = HTTPServer(make_admin_app(settings, store), xheaders=xheaders)
+    server = HTTPServer(make_admin_app(settings, store, mail_queue), xheaders=xheaders)
     server.listen(settings.admin_port, address=settings.admin_host)
     log.info("admin process on http://%s:%d/admin", settings.admin_host, settings.admin_port)
     await _until_stopped()
     server.stop()
+    await mail_queue.close()
     await store.close()
     return 0
 
@@ -165,6 +168,8 @@ def _start_beside(settings: Settings, *command: str) -> subprocess.Popen[bytes]:
         "KWISSLE_VAR": str(settings.var_dir),
         "KWISSLE_DATABASE_URL": settings.database_url,
         "KWISSLE_BROKER_URL": broker_url(settings),
+        # The worker's mails link to the game process this one serves, whatever its port.
+        "KWISSLE_PUBLIC_URL": settings.public_url,
     }
     return subprocess.Popen([sys.executable, str(ROOT / "app.py"), *command], env=env)
 

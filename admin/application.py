@@ -11,19 +11,21 @@ from pathlib import Path
 import tornado.web
 
 from admin import pages
-from admin.notify import log_rejection
-from handlers.pipeline_service import RejectionNotifier
+from admin.notify import rejection_mailer
 from settings import Settings
 from store.port import Store
+from tasks.queue import MailQueue, NoMailQueue
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_ID = r"([A-Za-z0-9_.:-]{1,80})"
 
 
 def make_admin_app(
-    settings: Settings, store: Store, notify_rejection: RejectionNotifier = log_rejection
+    settings: Settings, store: Store, mail_queue: MailQueue | None = None
 ) -> tornado.web.Application:
+    """The app; without a `mail_queue` every rejection says its mail could not be queued."""
     deps = {"store": store}
+    notify_rejection = rejection_mailer(mail_queue or NoMailQueue())
     routes: list = [
         (r"/admin/?", pages.DashboardHandler, deps),
         (r"/admin/queue", pages.QueueHandler, deps),

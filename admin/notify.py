@@ -1,9 +1,8 @@
-"""How an author hears that a moderator rejected their question.
+"""How an author hears that a moderator rejected their question: a mail, queued for the worker.
 
-SEAM: the mail goes through the worker (tasks/) once a task for it exists. Issue 5's
-`kwissle.send_mail` task carries sign-in links only (token id, link), so until a task that takes
-a question id lands, `log_rejection` records the notice in the admin process's log and nothing is
-mailed. The reason is never lost: it is stored on the submission and shown on the author's
+The admin process queues `kwissle.send_rejection_mail` (tasks/rejection_mail.py) once the
+rejection is stored. When the broker cannot take it, the rejection stands all the same: the
+moderator is told the mail did not go, and the author still reads the reason on their
 "My questions" page.
 """
 
@@ -11,12 +10,26 @@ from __future__ import annotations
 
 import logging
 
-from game.pipeline import Submission
-from store.port import User
+from handlers.pipeline_service import RejectionNotifier
+from tasks.queue import MailQueue
 
 log = logging.getLogger("kwissle.admin")
 
+# The queue page shows a notice named by a code in its URL, so a link cannot put words there.
+MAIL_NOT_QUEUED = "mail-not-queued"
+NOTICES = {
+    MAIL_NOT_QUEUED: (
+        "The question is rejected, but the mail to its author could not be queued: the mail "
+        "broker is unreachable. The author still sees the reason on their My questions page."
+    ),
+}
 
-async def log_rejection(author: User, submission: Submission) -> None:
-    """The stand-in notifier: says who would be mailed, without the reason's text."""
-    log.info("rejection of %s not mailed to %s: no mail task yet", submission.id, author.id)
+
+def rejection_mailer(queue: MailQueue) -> RejectionNotifier:
+    """A notifier that queues the author's mail; it raises QueueUnavailable when nothing was."""
+
+    async def queue_mail(question_id: str, rejected_at: float) -> None:
+        await queue.send_rejection_mail(question_id, rejected_at)
+        log.info("rejection of %s: mail to its author queued", question_id)
+
+    return queue_mail

@@ -6,6 +6,7 @@ changing roles needs an admin. Handlers read the form, call handlers.pipeline_se
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 from collections import Counter
@@ -13,6 +14,7 @@ from typing import Any
 
 import tornado.web
 
+from admin.notify import MAIL_NOT_QUEUED, NOTICES
 from game.pipeline import Action, ReportKind, Review, State
 from game.questions import CATEGORIES, DIFFICULTIES, Question
 from game.roles import Role, RoleError, granted, parse_role, revoked
@@ -20,6 +22,9 @@ from handlers import pipeline_service as pipeline
 from handlers.base import BaseHandler
 from handlers.questions import FORM_FIELDS
 from store.port import Store, User
+from tasks.queue import QueueUnavailable
+
+log = logging.getLogger("kwissle.admin")
 
 STAFF = frozenset({Role.MODERATOR.value, Role.ADMIN.value})
 MAX_SLOW_SECONDS = 10.0
@@ -103,11 +108,12 @@ class QueueHandler(AdminHandler):
             categories=CATEGORIES,
             difficulties=DIFFICULTIES,
             error=self.get_query_argument("error", None),
+            notice=NOTICES.get(self.get_query_argument("notice", "")),
         )
 
 
 class DecisionHandler(AdminHandler):
-    """POST publish, reject (with a reason) or edit for one submission."""
+    """POST publish, reject (with a reason, mailed to the author) or edit for one submission."""
 
     def initialize(  # type: ignore[override]
         self, store: Store, notify_rejection: pipeline.RejectionNotifier
@@ -140,6 +146,11 @@ class DecisionHandler(AdminHandler):
             raise tornado.web.HTTPError(409, str(error)) from error
         except pipeline.PipelineError as error:
             raise tornado.web.HTTPError(400, str(error)) from error
+        except QueueUnavailable as error:
+            # The rejection is stored; only the mail about it is missing.
+            log.warning("rejection of %s stored, its mail not queued: %s", question_id, error)
+            self.redirect(f"/admin/queue?notice={MAIL_NOT_QUEUED}")
+            return
         self.redirect("/admin/queue")
 
 

@@ -48,8 +48,9 @@ MAX_LIST_ITEMS = 10
 REVIEWS_BY = "reviews"
 BATTLE_ID = re.compile(r"[0-9a-f]{32}")  # who moved a question when its reviews decided
 
-# Told once a question is rejected; issue 5's mail task plugs in here (see app.py).
-RejectionNotifier = Callable[[User, Submission], Awaitable[None]]
+# Told (question id, time of the rejection) once a rejection is stored; the admin process
+# queues the author's mail here (admin/notify.py).
+RejectionNotifier = Callable[[str, float], Awaitable[None]]
 
 
 class PipelineError(ValueError):
@@ -200,8 +201,10 @@ async def decide(
 ) -> Submission:
     """A moderator's decision (publish, reject, edit, unpublish) on a submission.
 
-    Publishing and rejecting grant contributor points; rejecting tells the author through
-    `notify_rejection`. Repeating a decision that already happened changes nothing.
+    Publishing and rejecting grant contributor points; a rejection, once stored with the time
+    `now`, is passed to `notify_rejection`, and whatever that raises comes out of here with the
+    decision standing. Repeating a decision that already happened changes nothing and tells
+    nobody again.
     """
     submission = await store.get_submission(question_id)
     if submission is None:
@@ -218,9 +221,7 @@ async def decide(
         reviews = await store.reviews_of(submission.id, submission.round)
         await store.award_points(points_for_decision(moved, reviews, target))
     if action is Action.REJECT and notify_rejection is not None:
-        author = await store.get_user(moved.author_id)
-        if author is not None:
-            await notify_rejection(author, moved)
+        await notify_rejection(moved.id, now)
     return moved
 
 

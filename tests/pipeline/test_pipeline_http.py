@@ -164,7 +164,7 @@ def test_a_rejection_reason_reaches_the_author_and_costs_points(site: Site):
     assert "Io is no planet" in author.get(site.game.base_url + "/questions/mine")[1]
     board = author.get(site.game.base_url + "/contributors")[1]
     assert re.search(r"<td>Max</td><td>-5</td>", board)
-    assert "rejection of" in site.admin_log.read_text()  # the mail seam was told
+    assert f"rejection of {submission.id}: mail to its author queued" in site.admin_log.read_text()
 
 
 def test_publishing_rewards_the_author_and_the_reviewers_who_agreed(site: Site):

@@ -1,16 +1,24 @@
-"""Helpers for tests that sign in through a running Kwissle over HTTP and read mail it sent."""
+"""Helpers for tests that run a real mail worker, drive a running Kwissle over HTTP and read
+the mail it sent."""
 
 from __future__ import annotations
 
 import email
+import os
 import re
+import subprocess
+import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlencode
+
+from tests.conftest import ROOT
 
 T = TypeVar("T")
 
@@ -26,6 +34,39 @@ def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 15.0) ->
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(POLL)
     return found
+
+
+@dataclass
+class Worker:
+    var_dir: Path
+    broker_url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def running_worker(var_dir: Path, broker_url: str) -> Iterator[Worker]:
+    """`python app.py worker` on `broker_url` and the store in `var_dir`, ready, until the block
+    ends; its mail lands in var_dir/outbox."""
+    log_path = var_dir / "worker.log"
+    env = {**os.environ, "KWISSLE_VAR": str(var_dir), "KWISSLE_BROKER_URL": broker_url}
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    running = Worker(var_dir, broker_url, process, log_path)
+    try:
+        wait_for("the worker to be ready", lambda: "ready." in running.log() or None)
+        yield running
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 class Visitor:

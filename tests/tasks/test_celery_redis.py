@@ -6,12 +6,8 @@ A sign-in mail goes end to end; a task published twice sends one mail; a pickled
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,21 +18,18 @@ from store.sqlite import SQLiteStore
 from tasks.app import make_celery
 from tasks.queue import SEND_MAIL
 from tasks.signin_mail import mail_key
-from tests.conftest import ROOT, LiveServer, start_server, stop_server
-from tests.tasks.mailflow import Visitor, link_in, mails_in, wait_for, wait_for_mail_to
+from tests.conftest import LiveServer, start_server, stop_server
+from tests.tasks.mailflow import (
+    Visitor,
+    Worker,
+    link_in,
+    mails_in,
+    running_worker,
+    wait_for,
+    wait_for_mail_to,
+)
 
 PICKLE_REFUSED = "Refusing to deserialize untrusted content of type pickle"
-
-
-@dataclass
-class Worker:
-    var_dir: Path
-    broker_url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -46,20 +39,8 @@ def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def worker(var_dir: Path, redis_url: str) -> Iterator[Worker]:
-    log_path = var_dir / "worker.log"
-    env = {**os.environ, "KWISSLE_VAR": str(var_dir), "KWISSLE_BROKER_URL": redis_url}
-    process = subprocess.Popen(
-        [sys.executable, "app.py", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=log_path.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    running = Worker(var_dir, redis_url, process, log_path)
-    wait_for("the worker to be ready", lambda: "ready." in running.log() or None)
-    yield running
-    process.terminate()
-    process.wait(10)
+    with running_worker(var_dir, redis_url) as running:
+        yield running
     # The only traceback allowed is the refusal of the pickled task.
     log = running.log()
     assert log.count("Traceback") == log.count(f"ContentDisallowed: {PICKLE_REFUSED}"), log
