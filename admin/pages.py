@@ -274,4 +274,3 @@ class NotFoundHandler(AdminHandler):
     async def prepare(self) -> None:
         await super().prepare()
         raise tornado.web.HTTPError(404, "There is no admin page here.")
-

@@ -286,13 +286,12 @@ def may_submit(submitted_today: int, daily_limit: int) -> bool:
 def can_review(submission: Submission, reviewer_id: str, reviewed: bool) -> bool:
     """A reviewer may review a submitted question they did not write and have not reviewed."""
     return (
-        submission.state is State.SUBMITTED
-        and submission.author_id != reviewer_id
-        and not reviewed
+        submission.state is State.SUBMITTED and submission.author_id != reviewer_id and not reviewed
     )
 
 
-def report_matches_battle(player_ids: Sequence[str], question_ids: Sequence[str],
-                          reporter_id: str, question_id: str) -> bool:
+def report_matches_battle(
+    player_ids: Sequence[str], question_ids: Sequence[str], reporter_id: str, question_id: str
+) -> bool:
     """A report is about a battle only when the reporter played it and met that question."""
     return reporter_id in player_ids and question_id in question_ids

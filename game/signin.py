@@ -58,9 +58,7 @@ class SigninToken:
     used_at: float | None = None
 
 
-def new_token(
-    secret: str, email: str, nonce: str, guest_id: str | None, now: float
-) -> SigninToken:
+def new_token(secret: str, email: str, nonce: str, guest_id: str | None, now: float) -> SigninToken:
     """The token for a fresh link `secret`, asked for by the browser holding `nonce`."""
     return SigninToken(digest(secret), email, digest(nonce), guest_id, now, now + LINK_LIFETIME)
 

@@ -142,8 +142,10 @@ class LinkHandler(AuthHandler):
         token = await self.store.get_signin_token(digest(secret))
         nonce = self.get_signed_cookie(NONCE_COOKIE, min_version=2)
         verdict = judge_link(token, nonce.decode() if nonce else None, now)
-        if verdict is LinkVerdict.OK and token and not await self.store.use_signin_token(
-            token.id, now
+        if (
+            verdict is LinkVerdict.OK
+            and token
+            and not await self.store.use_signin_token(token.id, now)
         ):
             verdict = LinkVerdict.USED  # another tab followed it a moment earlier
         if verdict is not LinkVerdict.OK or token is None:
@@ -174,9 +176,7 @@ class LinkHandler(AuthHandler):
         await self.store.start_session(
             digest(session_id), user_id, now=now, expires_at=now + SESSION_LIFETIME
         )
-        self.set_private_cookie(
-            SESSION_COOKIE, session_id, expires_days=SESSION_LIFETIME / 86400
-        )
+        self.set_private_cookie(SESSION_COOKIE, session_id, expires_days=SESSION_LIFETIME / 86400)
 
 
 class SignoutHandler(BaseHandler):

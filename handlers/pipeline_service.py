@@ -166,8 +166,10 @@ async def review(store: Store, reviewer: User, form: Mapping[str, str], now: flo
     outcome = review_outcome(round_reviews)
     if outcome is None:
         return submission
-    why = returned_comments(round_reviews) if outcome is Action.RETURN else (
-        f"{len(round_reviews)} reviews without a wrong majority"
+    why = (
+        returned_comments(round_reviews)
+        if outcome is Action.RETURN
+        else (f"{len(round_reviews)} reviews without a wrong majority")
     )
     moved, change = transition(submission, outcome, by=REVIEWS_BY, now=now, why=why)
     # A concurrent review may have moved it already; this review is stored all the same.

@@ -181,4 +181,3 @@ class ReportHandler(BaseHandler):
         error = kwargs.get("exc_info", (None, None))[1]
         message = getattr(error, "log_message", None) or self._reason
         self.finish({"error": message})
-

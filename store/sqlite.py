@@ -704,9 +704,7 @@ class SQLiteStore(Store):
         return await self._run(self._get_signin_token, token_id)
 
     def _get_signin_token(self, token_id: str) -> SigninToken | None:
-        row = self._conn.execute(
-            "SELECT * FROM signin_tokens WHERE id = ?", (token_id,)
-        ).fetchone()
+        row = self._conn.execute("SELECT * FROM signin_tokens WHERE id = ?", (token_id,)).fetchone()
         return None if row is None else SigninToken(*row)
 
     async def use_signin_token(self, token_id: str, now: float) -> bool:

@@ -146,4 +146,3 @@ class TestPageSafety(AdminCase):
             forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", page, re.S)
 
             assert forms and all('name="_xsrf"' in form for form in forms), path
-

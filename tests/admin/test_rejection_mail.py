@@ -25,7 +25,7 @@ from tests.pipeline.live import Client, account, signed_in, start_admin, with_st
 from tests.store.samples import make_question
 from tests.tasks.mailflow import Worker, running_worker, wait_for_mail_to
 
-QUESTION = "Which planet has a moon called <Io> & \"Europa\"?"
+QUESTION = 'Which planet has a moon called <Io> & "Europa"?'
 REASON = "Io & Europa are Jupiter's: <ask> which planet, not which moons."
 AUTHOR = account("ann", nickname="Ann")
 

@@ -87,9 +87,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     started.append(start_process(var_dir, "admin", **env))
     ports = [int(url.rsplit(":", 1)[1]) for url, _, _ in started]
     port = free_port()
-    conf = local_config(
-        CONF.read_text(), port=port, games=ports[:2], admin=ports[2], prefix=prefix
-    )
+    conf = local_config(CONF.read_text(), port=port, games=ports[:2], admin=ports[2], prefix=prefix)
     (prefix / "nginx.conf").write_text(conf)
     nginx = subprocess.Popen(
         [
@@ -210,8 +208,10 @@ def test_game_pages_keep_answering_while_an_admin_request_blocks(deployment: Dep
     thread.join()
 
     p99 = statistics.quantiles(latencies, n=100)[98] if len(latencies) > 1 else latencies[0]
-    print(f"\ngame pages during a {SLOW_SECONDS:.0f} s admin block: {len(latencies)} requests,"
-          f" median {statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
+    print(
+        f"\ngame pages during a {SLOW_SECONDS:.0f} s admin block: {len(latencies)} requests,"
+        f" median {statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms"
+    )
     assert slow["took"] >= SLOW_SECONDS
     assert len(latencies) >= 20 and p99 < 0.5
 
