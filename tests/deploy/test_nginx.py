@@ -139,10 +139,16 @@ def test_a_page_comes_through_nginx(deployment: Deployment):
     assert code == 200 and "How to play" in page
 
 
-def test_static_files_come_from_disk_with_a_long_cache(deployment: Deployment):
-    code, _, headers = get(deployment.url + "/static/css/site.css")
+def test_versioned_static_files_come_from_disk_with_a_long_cache(deployment: Deployment):
+    code, _, headers = get(deployment.url + "/static/css/site.css?v=abc123")
 
     assert code == 200 and "max-age=31536000" in headers["Cache-Control"]
+
+
+def test_unversioned_static_files_are_revalidated_so_a_deploy_is_seen(deployment: Deployment):
+    code, _, headers = get(deployment.url + "/static/js/controller.js")
+
+    assert code == 200 and headers["Cache-Control"] == "no-cache"
 
 
 async def _hello(url: str, transport: str, nickname: str) -> dict:
