@@ -36,6 +36,12 @@ MAX_ANSWER_LENGTH = 100
 _FAR = 1_000  # a word too far from the answer's word
 _CLASH = 2_000  # two numbers that differ
 _NAME_SUFFIXES = frozenset(("jr", "sr", "junior", "senior"))
+# Words that say what kind of place a name is, which players often add or leave out.
+_GENERIC_BEFORE = frozenset(("mount", "lake", "cape"))
+_GENERIC_AFTER = frozenset(
+    ("river", "desert", "ocean", "sea", "mountains", "mountain", "island", "islands", "lake")
+)
+_MIN_CORE_LETTERS = 5
 
 
 class How(StrEnum):
@@ -86,6 +92,9 @@ def judge(
     same = question.by_compact.get(text.compact)
     if same is None and len(text.words) > 1:
         same = question.by_bag.get(_bag(text))
+        core = _core(text)
+        if same is None and core is not None:  # "Amazon River" for Amazon
+            same = question.by_compact.get(core.compact)
     if same is not None:
         return _accepted(same, typed, 0)
     other = _other_answer(text.compact, question)
@@ -151,6 +160,9 @@ def _question(accepted: tuple[str, ...], wrong: tuple[str, ...], person: bool) -
         if not whole.words:
             continue
         targets.append(_target(answer, whole, position > 0, False))
+        core = _core(whole, _MIN_CORE_LETTERS)
+        if core is not None and core.compact not in wrong_compacts:  # "Kilimanjaro"
+            targets.append(_target(answer, core, position > 0, False))
         if person and len(whole.words) > 1:
             given_names.add(whole.words[0])
             bare = _without_suffix(whole)
@@ -181,6 +193,20 @@ def _question(accepted: tuple[str, ...], wrong: tuple[str, ...], person: bool) -
         kinds=frozenset(kinds & index.all_kinds or index.all_kinds),
         given_names=frozenset(given_names - ids),
     )
+
+
+def _core(whole: Form, min_letters: int = 1) -> Form | None:
+    """The name without a generic geographic word before or after it ("Mount Kilimanjaro",
+    "Amazon River", "Sahara Desert"), or None. Taken from an answer, a core must keep some
+    length (`min_letters`): "Red" alone does not name the Red Sea."""
+    words = whole.words
+    if len(words) > 1 and words[0] in _GENERIC_BEFORE:
+        words = words[1:]
+    if len(words) > 1 and words[-1] in _GENERIC_AFTER:
+        words = words[:-1]
+    if words == whole.words or len("".join(words)) < min_letters:
+        return None
+    return Form.of(words)
 
 
 def _surnames(whole: Form) -> list[Form]:
