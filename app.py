@@ -210,7 +210,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     await _until_stopped()
     log.info("shutting down: no new connections, finishing saves")
     server.stop()
-    await arena.drain()
+    await arena.close()
     await mail_queue.close()
     for child in children:
         child.terminate()

@@ -41,6 +41,7 @@ from game.events import (
     Effect,
     Event,
     Forget,
+    Halt,
     OfferRematch,
     PhaseTimeout,
     Reconnected,
@@ -124,6 +125,10 @@ def step(battle: Battle, event: Event, now: float) -> tuple[Battle, list[Effect]
             _seat_expired(out, user_id, away_since, now)
         case BattleSaved():
             _saved(out, now)
+        case Halt() if battle.phase in (Phase.COUNTDOWN, Phase.QUESTION, Phase.REVEAL):
+            _finish(out, Outcome.ABORTED, None, now)
+        case Halt():
+            pass  # already ended
         case OfferRematch(user_id):
             _offer_rematch(out, user_id, now)
     return out.done()

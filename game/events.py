@@ -72,6 +72,11 @@ class BattleSaved:
     """The arena has written the battle's record durably."""
 
 
+@dataclass(frozen=True, slots=True)
+class Halt:
+    """The process is stopping: a battle still being played ends here, aborted."""
+
+
 Event = (
     SubmitAnswer
     | AskAlternatives
@@ -83,6 +88,7 @@ Event = (
     | SeatExpired
     | BotTurn
     | BattleSaved
+    | Halt
 )
 
 

@@ -31,6 +31,7 @@ from game.events import (
     Effect,
     Event,
     Forget,
+    Halt,
     OfferRematch,
     Reconnected,
     Reject,
@@ -86,6 +87,7 @@ class Arena:
         self._battle_of: dict[str, str] = {}  # user id -> the battle they sit in
         self._timers: dict[str, set[object]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing = False
 
     # connections
     def connected(self, user: Identity) -> None:
@@ -134,6 +136,11 @@ class Arena:
             self._apply(battle_id, event)
 
     async def _play(self, user: Identity, category: str | None) -> None:
+        if self._closing:
+            self._error(
+                user.user_id, "closing", "The server is restarting; play again in a moment."
+            )
+            return
         if self._in_live_battle(user.user_id):
             self._error(user.user_id, "in_battle", "Finish your battle first.")
             return
@@ -248,6 +255,8 @@ class Arena:
                     self._forget(battle_id)
 
     def _schedule(self, battle_id: str, at: float, event: Event) -> None:
+        if self._closing:
+            return  # nothing more happens in a closing arena
         loop = IOLoop.current()
         timers = self._timers.setdefault(battle_id, set())
 
@@ -294,7 +303,16 @@ class Arena:
     def live_battles(self) -> int:
         return sum(1 for b in self._battles.values() if b.outcome is None)
 
-    async def drain(self) -> None:
-        """Wait for pending saves; used on shutdown."""
-        if self._tasks:
+    async def close(self) -> None:
+        """End every battle still being played as aborted, save each, and stop every timer.
+
+        Called on shutdown, before the store closes; no battle's timer fires after it.
+        """
+        self._closing = True
+        for battle_id in list(self._battles):
+            self._apply(battle_id, Halt())
+        while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        for battle_id in list(self._timers):
+            for handle in self._timers.pop(battle_id):
+                IOLoop.current().remove_timeout(handle)

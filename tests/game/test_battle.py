@@ -16,6 +16,7 @@ from game.events import (
     Effect,
     Event,
     Forget,
+    Halt,
     OfferRematch,
     PhaseTimeout,
     Reconnected,
@@ -460,3 +461,22 @@ def test_a_snapshot_during_the_countdown_says_how_long_is_left():
 
     (snapshot,) = sends(effects, to=ANN, kind="snapshot")
     assert snapshot["phase"] == "countdown" and snapshot["starts_in_ms"] == 1000
+
+
+def test_a_battle_still_being_played_when_the_process_stops_is_saved_as_aborted():
+    battle, now = opened(new_battle(), index=1)
+
+    battle, effects = step(battle, Halt(), now + 1)
+
+    (save,) = [e for e in effects if isinstance(e, Save)]
+    assert save.record.outcome is Outcome.ABORTED and len(save.record.questions) == 2
+
+
+def test_halting_an_ended_battle_changes_nothing():
+    battle, now = opened(new_battle())
+    battle, _, now = play_out(battle, now)
+    battle, _ = step(battle, BattleSaved(), now)
+
+    after, effects = step(battle, Halt(), now + 1)
+
+    assert after == battle and effects == []

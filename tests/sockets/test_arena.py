@@ -54,14 +54,14 @@ class BrokenHistoryStore(SQLiteStore):
         raise OSError("database is gone")
 
 
-async def arena_with(store: SQLiteStore) -> tuple[Arena, Inbox, Inbox]:
+async def arena_with(store: SQLiteStore, timing: Timing = FAST) -> tuple[Arena, Inbox, Inbox]:
     await store.open()
     for line in FIXTURE_QUESTIONS.open():
         await store.upsert_question(Question.from_dict(json.loads(line)))
     relay, ann, bob = LocalRelay(), Inbox(), Inbox()
     relay.attach(ANN.user_id, ann)
     relay.attach(BOB.user_id, bob)
-    config = ArenaConfig(timing=FAST, questions_per_battle=2)
+    config = ArenaConfig(timing=timing, questions_per_battle=2)
     return Arena(store=store, pool=LocalPool(), relay=relay, config=config), ann, bob
 
 
@@ -100,3 +100,23 @@ def test_a_store_failure_at_the_start_tells_both_players_and_frees_them(tmp_path
     asyncio.run(scenario())
 
     assert "could not start a battle" in caplog.text
+
+
+def test_closing_the_arena_saves_live_battles_as_aborted_and_tells_their_players(tmp_path):
+    async def scenario() -> None:
+        store = SQLiteStore(tmp_path / "k.db")
+        arena, ann, bob = await arena_with(store, timing=Timing(countdown=0.01, question=60))
+        await arena.handle(ANN, protocol.Play(None))
+        await arena.handle(BOB, protocol.Play(None))
+        await ann.expect("question")
+
+        await arena.close()
+
+        result = await bob.expect("result")
+        assert result["outcome"] == "aborted"
+        assert (await store.get_battle(result["battle"])).outcome.value == "aborted"
+        await arena.handle(ANN, protocol.Play(None))
+        assert (await ann.expect("error"))["code"] == "closing"
+        await store.close()
+
+    asyncio.run(scenario())
