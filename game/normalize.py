@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from anyascii import anyascii
@@ -100,8 +100,8 @@ class Form(NamedTuple):
         """The form made of already normalized words."""
         compact = "".join(words)
         if compact.isalpha():
-            return cls(words, compact, ())
-        return cls(words, compact, tuple(sorted(w for w in words if has_digit(w))))
+            return _make_form((words, compact, ()))
+        return _make_form((words, compact, tuple(sorted(w for w in words if has_digit(w)))))
 
     @property
     def text(self) -> str:
@@ -117,6 +117,10 @@ def normalize(text: str) -> str:
     normalize("The Twenty-First Century") == "21 century". Never raises.
     """
     return form(text).text
+
+
+# Straight to tuple.__new__: the named tuple's own constructor is a Python function.
+_make_form = partial(tuple.__new__, Form)
 
 
 @lru_cache(maxsize=8192)
@@ -145,11 +149,11 @@ def has_digit(word: str) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    if text.isascii() and text.replace(" ", "").isalpha():
-        # Plain words, as most answers are: no symbols, digits or accents to read.
-        words = text.split()
-        if not any(w.isupper() for w in words):  # an upper-case word may be a Roman numeral
-            return _tidy([w.lower() for w in words], digits=False)
+    # Plain words, as most answers are: no symbols, digits or accents to read. An upper-case
+    # word may be a Roman numeral: that takes the long way.
+    plain = text.isascii() and text.replace(" ", "").isalpha()
+    if plain and (text.islower() or not any(w.isupper() for w in text.split())):
+        return _tidy(text.lower().split(), digits=False)
     if not text.isascii():
         # Other scripts' punctuation and symbols would transliterate to letters ("§" -> "S").
         text = anyascii(
