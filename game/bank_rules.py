@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
 
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from game.answers import judge, normalize
 from game.questions import CATEGORIES, DIFFICULTIES, Question
@@ -30,6 +30,8 @@ MAX_ANSWER_WORDS = 3
 # artist painted the Mona Lisa?" scores 91).
 SIMILAR_SCORE = 75
 NEAR_DUPLICATE_SCORE = 90
+# Texts this close (rapidfuzz ratio) ask the same thing even when their answers differ.
+SAME_TEXT_SCORE = 96
 
 
 class Severity(StrEnum):
@@ -140,7 +142,9 @@ def _duplicate_texts(questions: Sequence[Question]) -> Iterator[Problem]:
         first = first_with_text.setdefault(text, q)
         if first is not q:
             yield Problem(q.id, Severity.ERROR, f"same text as {first.id}")
-    for earlier, later in _pairs_sharing_an_answer(questions):
+    sharing = _pairs_sharing_an_answer(questions)
+    yield from _same_text_other_answer(questions, texts, set(sharing))
+    for earlier, later in sharing:
         if texts[earlier] == texts[later]:
             continue
         score = fuzz.token_set_ratio(texts[earlier], texts[later], score_cutoff=SIMILAR_SCORE)
@@ -151,6 +155,28 @@ def _duplicate_texts(questions: Sequence[Question]) -> Iterator[Problem]:
                 f" (similarity {score:.0f})"
             )
             yield Problem(questions[later].id, severity, message)
+
+
+def _same_text_other_answer(
+    questions: Sequence[Question], texts: list[str], sharing: set[tuple[int, int]]
+) -> Iterator[Problem]:
+    """Near-identical texts whose answers differ: one of the two is probably wrong.
+
+    Only the closest texts count ("two under par" and "three under par" score 95 and are both
+    right), so templated questions stay quiet. One C scan per question over the whole bank.
+    """
+    for earlier, text in enumerate(texts):
+        found = process.extract(
+            text, texts, scorer=fuzz.ratio, score_cutoff=SAME_TEXT_SCORE, limit=None
+        )
+        for _match, score, later in found:
+            if later <= earlier or (earlier, later) in sharing or texts[later] == text:
+                continue
+            message = (
+                f"nearly the same text as {questions[earlier].id} with another answer"
+                f" (similarity {score:.0f}): check that both are right"
+            )
+            yield Problem(questions[later].id, Severity.WARNING, message)
 
 
 def _pairs_sharing_an_answer(questions: Sequence[Question]) -> list[tuple[int, int]]:

@@ -194,3 +194,18 @@ def test_templated_questions_with_different_answers_are_not_duplicates():
     )
 
     assert check_bank([PARIS, spain]) == []
+
+
+def test_nearly_the_same_text_with_another_answer_is_a_warning():
+    contradiction = replace(
+        PARIS,
+        id="geo-lyon",
+        text="What is the capital city of Frances?",
+        answer="Lyon",
+        wrong=("Nice", "Lille", "Metz"),
+    )
+
+    (problem,) = check_bank([PARIS, contradiction])
+
+    assert problem.question_id == "geo-lyon" and problem.severity is Severity.WARNING
+    assert problem.message.startswith(f"nearly the same text as {PARIS.id} with another answer")
