@@ -3,8 +3,8 @@
 For each of the bank's questions it makes the texts players send: the answer as written,
 formatting variants, typos (a swap, a dropped, doubled or changed letter), a wrong
 alternative and a typo of one, a surname alone for person questions, number slips for number
-answers, and garbage. Each text is judged once per round, one call at a time; the typed-text
-cache is cleared before every round so no text is judged warm, while each question's own
+answers, and garbage. Each text is judged once per round, one call at a time. The judge keeps
+nothing of what was typed, so every round reads each text afresh, while each question's own
 preparation stays cached as it does in a running game. Goal: median <= 10 us, p99 <= 50 us.
 
     .venv/bin/python bench/judge.py [--rounds N] [--seed N]
@@ -26,7 +26,6 @@ from random import Random
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from game.answers import judge  # noqa: E402
-from game.normalize import form  # noqa: E402
 from game.questions import Question  # noqa: E402
 
 BANK = Path(__file__).resolve().parent.parent / "data" / "questions"
@@ -48,7 +47,6 @@ def main() -> None:
     timings: dict[str, list[float]] = {}
     best = [float("inf")] * len(calls)  # each text's fastest round: its cost without noise
     for _ in range(args.rounds):
-        form.cache_clear()
         for position, (question, kind, typed) in enumerate(calls):
             wrong = (*question.wrong, *question.refused)
             start = time.perf_counter_ns()

@@ -28,7 +28,7 @@ from functools import lru_cache
 from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from game.entities import entities
-from game.normalize import Form, form, has_digit, normalize, roman_value, undouble
+from game.normalize import Form, form, has_digit, normalize, read_form, roman_value, undouble
 
 __all__ = ["MAX_ANSWER_LENGTH", "How", "Verdict", "judge", "normalize", "typo_budget"]
 
@@ -85,7 +85,7 @@ def judge(
     """
     if len(typed) > MAX_ANSWER_LENGTH:
         return _refused("answer too long")
-    text = form(typed)
+    text = read_form(typed)
     if not text.words:
         return _refused("empty answer")
     question = _question(tuple(accepted), tuple(wrong), person)
@@ -316,17 +316,12 @@ def distance(a: str, b: str, limit: int | None = None) -> int:
     edits = DamerauLevenshtein.distance(a, b, score_cutoff=limit)
     if edits <= 1:
         return edits
-    if len(a) == len(b) and _letters(a) == _letters(b):
+    if len(a) == len(b) and sorted(a) == sorted(b):
         edits = min(edits, Indel.distance(a, b) // 2)
     single_a, single_b = undouble(a), undouble(b)
     if single_a != a or single_b != b:
         edits = min(edits, 1 + DamerauLevenshtein.distance(single_a, single_b, score_cutoff=limit))
     return edits
-
-
-@lru_cache(maxsize=65536)
-def _letters(word: str) -> list[str]:
-    return sorted(word)
 
 
 def _rival(text: Form, target: _Target, question: _Question, person: bool) -> str | None:

@@ -123,16 +123,21 @@ def normalize(text: str) -> str:
 _make_form = partial(tuple.__new__, Form)
 
 
-@lru_cache(maxsize=8192)
-def form(text: str) -> Form:
-    """The cached `Form` of `text`; the caller caps the length of untrusted input first."""
+def read_form(text: str) -> Form:
+    """The `Form` of `text`; the caller caps the length of untrusted input first.
+
+    Not cached: what players type is nearly always new, and a cache miss costs more than
+    reading the text again."""
     return Form.of(tuple(_words(text)))
 
 
-@lru_cache(maxsize=65536)
+# Answers, alternatives and entity names are read again and again: those are worth keeping.
+form = lru_cache(maxsize=8192)(read_form)
+
+
 def undouble(word: str) -> str:
     """`word` with each run of one letter made single: "mississippi" -> "misisipi"."""
-    return _DOUBLED.sub(_letter, word)
+    return _DOUBLED.sub(_letter, word) if _DOUBLED.search(word) else word
 
 
 def roman_value(word: str) -> int | None:
