@@ -6,17 +6,15 @@ its own port and IOLoop, so a slow moderation page or report cannot delay a batt
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import tornado.web
 
 from admin import pages
 from admin.notify import rejection_mailer
+from handlers.base import web_settings
 from settings import Settings
 from store.port import Store
 from tasks.queue import MailQueue, NoMailQueue
 
-ROOT = Path(__file__).resolve().parent.parent
 QUESTION_ID = r"([A-Za-z0-9_.:-]{1,80})"
 
 
@@ -43,14 +41,8 @@ def make_admin_app(
         ]
     return tornado.web.Application(
         routes,
-        template_path=str(ROOT / "templates"),
-        static_path=str(ROOT / "static"),
         static_url_prefix="/admin/static/",
-        cookie_secret=settings.cookie_secret,
-        xsrf_cookies=True,
-        xsrf_cookie_kwargs={"httponly": True, "samesite": "Lax", "secure": settings.https},
-        https=settings.https,
-        debug=settings.debug,
         default_handler_class=pages.NotFoundHandler,
         default_handler_args=deps,
+        **web_settings(settings),
     )

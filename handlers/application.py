@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import tornado.web
 from sockjs.tornado import SockJSRouter
 
 from bus.port import Relay
 from handlers import auth, pages, questions
+from handlers.base import web_settings
 from settings import Settings
 from sockets.arena import Arena
 from sockets.connection import ChannelDeps, connection_class
 from store.port import Store
 from tasks.queue import MailQueue, NoMailQueue
 
-ROOT = Path(__file__).resolve().parent.parent
 SOCKET_PATH = "/socket"
 
 SOCKJS_SETTINGS = {
@@ -71,13 +69,7 @@ def make_game_app(
     ]
     return tornado.web.Application(
         routes,
-        template_path=str(ROOT / "templates"),
-        static_path=str(ROOT / "static"),
-        cookie_secret=settings.cookie_secret,
-        xsrf_cookies=True,
-        xsrf_cookie_kwargs={"httponly": True, "samesite": "Lax", "secure": settings.https},
-        https=settings.https,
-        debug=settings.debug,
         default_handler_class=pages.NotFoundHandler,
         default_handler_args=with_store,
+        **web_settings(settings),
     )

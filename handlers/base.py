@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import tornado.web
 
 from game.signin import digest
+from settings import Settings
 from store.port import Store, User, UserKind
 
 USER_COOKIE = "kwissle_user"  # a guest's id
@@ -19,6 +21,22 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def web_settings(settings: Settings) -> dict[str, Any]:
+    """The Tornado application settings the game and admin processes share."""
+    return {
+        "template_path": str(ROOT / "templates"),
+        "static_path": str(ROOT / "static"),
+        "cookie_secret": settings.cookie_secret,
+        "xsrf_cookies": True,
+        "xsrf_cookie_kwargs": {"httponly": True, "samesite": "Lax", "secure": settings.https},
+        "https": settings.https,
+        "debug": settings.debug,
+    }
 
 
 class BaseHandler(tornado.web.RequestHandler):
