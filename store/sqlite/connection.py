@@ -3,7 +3,7 @@
 Every sqlite3 call runs on the store's own one-thread executor, whose thread owns the only
 connection; the event loop just awaits futures. The file runs in WAL mode with synchronous=FULL,
 so a committed battle survives a power cut. The schema and its migrations live here, in order,
-with _dumps, the one JSON form of stored documents. Imports nothing from Kwissle.
+with dumps, the one JSON form of stored documents. Imports nothing from Kwissle.
 """
 
 from __future__ import annotations
@@ -192,5 +192,5 @@ def _use_write_ahead_log(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA journal_mode = WAL")
 
 
-def _dumps(document: object) -> str:
+def dumps(document: object) -> str:
     return ujson.dumps(document, ensure_ascii=False, escape_forward_slashes=False)

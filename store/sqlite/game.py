@@ -15,7 +15,7 @@ import ujson
 from game.questions import Question
 from game.record import BattleRecord, QuestionStats
 from store.port import UpsertResult
-from store.sqlite.connection import SQLiteFile, _dumps
+from store.sqlite.connection import SQLiteFile, dumps
 
 # In QuestionStats field order: rows convert with astuple() one way and QuestionStats(*row) back.
 _STAT_COLUMNS = 'question_id, asked, "right", right_typed, right_choice, wrong, right_ms_total'
@@ -53,10 +53,7 @@ class GameTables(SQLiteFile):
             row = db.execute("SELECT doc FROM questions WHERE id = ?", (question.id,)).fetchone()
             if row is not None and ujson.loads(row[0]) == document:
                 return UpsertResult.UNCHANGED
-            db.execute(
-                "INSERT OR REPLACE INTO questions VALUES (?, ?, ?, ?)",
-                (question.id, question.category, question.published, _dumps(document)),
-            )
+            write_question(db, question)
         return UpsertResult.ADDED if row is None else UpsertResult.UPDATED
 
     async def get_question(self, question_id: str) -> Question | None:
@@ -98,7 +95,7 @@ class GameTables(SQLiteFile):
         with self._transaction() as db:
             inserted = db.execute(
                 "INSERT OR IGNORE INTO battles VALUES (?, ?, ?)",
-                (record.id, record.finished_at, _dumps(record.to_dict())),
+                (record.id, record.finished_at, dumps(record.to_dict())),
             ).rowcount
             if not inserted:
                 return False
@@ -155,3 +152,11 @@ def _filed_under(db: sqlite3.Connection, user_id: str) -> str:
         "SELECT account_id FROM merged_guests WHERE guest_id = ?", (user_id,)
     ).fetchone()
     return user_id if row is None else str(row[0])
+
+
+def write_question(db: sqlite3.Connection, question: Question) -> None:
+    """Store `question` in place of any question with its id (inside the caller's transaction)."""
+    db.execute(
+        "INSERT OR REPLACE INTO questions VALUES (?, ?, ?, ?)",
+        (question.id, question.category, question.published, dumps(question.to_dict())),
+    )

@@ -25,7 +25,8 @@ from game.pipeline import (
 )
 from game.questions import Question
 from store.port import ContributorScore, StaleSubmissionError
-from store.sqlite.connection import SQLiteFile, _dumps
+from store.sqlite.connection import SQLiteFile, dumps
+from store.sqlite.game import write_question
 
 
 class PipelineTables(SQLiteFile):
@@ -118,7 +119,7 @@ class PipelineTables(SQLiteFile):
                 "SELECT 1 FROM questions WHERE id = ?", (submission.id,)
             ).fetchone()
             if submission.state is State.PUBLISHED or in_bank:
-                _write_question(db, submission.question)
+                write_question(db, submission.question)
             _append_change(db, change)
         return True
 
@@ -127,7 +128,7 @@ class PipelineTables(SQLiteFile):
 
     def _change_bank_question(self, question: Question, change: Change) -> None:
         with self._transaction() as db:
-            _write_question(db, question)
+            write_question(db, question)
             _append_change(db, change)
 
     async def question_history(self, question_id: str) -> list[Change]:
@@ -284,13 +285,6 @@ class PipelineTables(SQLiteFile):
         return [ContributorScore(*row) for row in rows]
 
 
-def _write_question(db: sqlite3.Connection, question: Question) -> None:
-    db.execute(
-        "INSERT OR REPLACE INTO questions VALUES (?, ?, ?, ?)",
-        (question.id, question.category, question.published, _dumps(question.to_dict())),
-    )
-
-
 def _submission_row(submission: Submission) -> tuple[object, ...]:
     return (
         submission.id,
@@ -299,7 +293,7 @@ def _submission_row(submission: Submission) -> tuple[object, ...]:
         submission.created_at,
         submission.updated_at,
         submission.round,
-        _dumps(submission.to_dict()),
+        dumps(submission.to_dict()),
     )
 
 
