@@ -107,7 +107,6 @@ class QueueHandler(AdminHandler):
             forms={s.id: question_form(s.question) for s in waiting},
             categories=CATEGORIES,
             difficulties=DIFFICULTIES,
-            error=self.get_query_argument("error", None),
             notice=NOTICES.get(self.get_query_argument("notice", "")),
         )
 

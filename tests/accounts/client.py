@@ -68,13 +68,17 @@ def signed_in_email(client: CookieClient) -> str | None:
 
 
 class RecordingQueue:
-    """A MailQueue that keeps the links it is given instead of mailing them."""
+    """A MailQueue that keeps what it is given instead of mailing it."""
 
     def __init__(self) -> None:
         self.links: list[str] = []
+        self.rejections: list[tuple[str, float]] = []
 
     async def send_signin_link(self, token_id: str, link: str) -> None:
         self.links.append(link)
+
+    async def send_rejection_mail(self, question_id: str, rejected_at: float) -> None:
+        self.rejections.append((question_id, rejected_at))
 
     async def close(self) -> None:
         return None
