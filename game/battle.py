@@ -238,10 +238,7 @@ def _late_notice(out: _Out, user_id: str, index: int, text: str, now: float) -> 
         or any(a.user_id == user_id for a in round_.attempts)
     ):
         return
-    question = battle.questions[index]
-    verdict = judge(
-        text, question.accepted, question.wrong + question.refused, person=question.person
-    )
+    verdict = _judge(battle.questions[index], text)
     out.send(
         user_id,
         {
