@@ -28,7 +28,7 @@ from tornado.httpserver import HTTPServer
 from accounts import commands as account_commands
 from admin.application import make_admin_app
 from bank import commands as bank_commands
-from bus.local import LocalPool, LocalRelay
+from bus.local import LocalPool, LocalRelay, LocalRouter
 from handlers.application import make_game_app
 from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
@@ -201,6 +201,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
         store=store,
         pool=LocalPool(),
         relay=relay,
+        router=LocalRouter(),
         config=ArenaConfig(timing=settings.timing, bot_offer_seconds=settings.bot_offer_seconds),
     )
     app = make_game_app(settings, store, arena, relay, mail_queue)
