@@ -193,12 +193,17 @@ class _Subscriber:
         """Subscribe if this is the first user of `channel`; returns once Redis confirmed it."""
         count = self._counts.get(channel, 0)
         self._counts[channel] = count + 1
-        if count == 0:
-            self._confirmed[channel] = asyncio.get_running_loop().create_future()
-            await self._pubsub.subscribe(channel)
-        confirmed = self._confirmed.get(channel)
-        if confirmed is not None:
-            await asyncio.wait_for(asyncio.shield(confirmed), SUBSCRIBE_SECONDS)
+        try:
+            if count == 0:
+                self._confirmed[channel] = asyncio.get_running_loop().create_future()
+                await self._pubsub.subscribe(channel)
+            confirmed = self._confirmed.get(channel)
+            if confirmed is not None:
+                await asyncio.wait_for(asyncio.shield(confirmed), SUBSCRIBE_SECONDS)
+        except BaseException:
+            with contextlib.suppress(Exception):  # not counted: the caller sees the failure
+                await self.remove(channel)
+            raise
 
     async def remove(self, channel: str) -> None:
         count = self._counts.get(channel, 0) - 1
