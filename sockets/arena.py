@@ -120,9 +120,9 @@ class Arena:
                 await self._pool.leave(user.user_id)
             case protocol.AcceptBot():
                 await self._accept_bot(user)
-            case protocol.Answer() | protocol.Alternatives() | protocol.Choose():
-                await self._to_battle(user.user_id, command)
-            case protocol.Rematch():
+            case (
+                protocol.Answer() | protocol.Alternatives() | protocol.Choose() | protocol.Rematch()
+            ):
                 await self._to_battle(user.user_id, command)
 
     def _error(self, user_id: str, code: str, message: str, index: int | None = None) -> None:
