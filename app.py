@@ -28,7 +28,7 @@ from tornado.httpserver import HTTPServer
 from accounts import commands as account_commands
 from admin.application import make_admin_app
 from bank import commands as bank_commands
-from bus.local import LocalPool, LocalRelay
+from bus.factory import open_bus
 from handlers.application import make_game_app
 from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
@@ -196,14 +196,15 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     if whole_site and not await store.all_questions():
         log.info("empty store: loading the shipped question bank")
         await bank_commands.load(SHIPPED_BANK, store)
-    relay = LocalRelay()
+    bus = await open_bus(settings.redis_url)  # in-process when no Redis URL is set
     arena = Arena(
         store=store,
-        pool=LocalPool(),
-        relay=relay,
+        pool=bus.pool,
+        relay=bus.relay,
+        router=bus.router,
         config=ArenaConfig(timing=settings.timing, bot_offer_seconds=settings.bot_offer_seconds),
     )
-    app = make_game_app(settings, store, arena, relay, mail_queue)
+    app = make_game_app(settings, store, arena, bus.relay, mail_queue)
     server = HTTPServer(app, xheaders=settings.trusts_proxy_headers(settings.host))
     server.listen(settings.game_port, address=settings.host)
     log.info("game process on http://%s:%d/", settings.host, settings.game_port)
@@ -211,6 +212,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     log.info("shutting down: no new connections, finishing saves")
     server.stop()
     await arena.close()
+    await bus.close()
     await mail_queue.close()
     for child in children:
         child.terminate()

@@ -26,7 +26,7 @@ class Settings:
     host: str = "127.0.0.1"
     game_port: int = 10001
     admin_port: int = 10004
-    redis_url: str = ""  # empty: in-process bus (one game process)
+    redis_url: str = ""  # empty: in-process bus (one game process); set: bus/redis.py
     allowed_origins: tuple[str, ...] = ()  # extra host[:port] allowed to open the socket
     https: bool = False  # cookies are marked Secure
     debug: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bus.port import Pool, Relay, Sink
+from bus.port import Forwarded, Pool, Relay, Router, Sink
 from game.matchmaking import Pairing, Seeker, find_partner
 
 
@@ -12,10 +12,10 @@ class LocalRelay(Relay):
     def __init__(self) -> None:
         self._sinks: dict[str, list[Sink]] = {}
 
-    def attach(self, user_id: str, sink: Sink) -> None:
+    async def attach(self, user_id: str, sink: Sink) -> None:
         self._sinks.setdefault(user_id, []).append(sink)
 
-    def detach(self, user_id: str, sink: Sink) -> bool:
+    async def detach(self, user_id: str, sink: Sink) -> bool:
         sinks = self._sinks.get(user_id, [])
         if sink in sinks:
             sinks.remove(sink)
@@ -47,3 +47,22 @@ class LocalPool(Pool):
 
     async def waiting(self, user_id: str) -> Seeker | None:
         return self._queue.get(user_id)
+
+
+class LocalRouter(Router):
+    """One process runs every battle, so there is never anywhere else to send a command."""
+
+    def serve(self, handler: Forwarded) -> None:
+        pass
+
+    async def hold(self, battle_id: str, user_ids: list[str]) -> None:
+        pass
+
+    async def release(self, battle_id: str, user_ids: list[str]) -> None:
+        pass
+
+    async def forward(self, user_id: str, message: dict[str, Any]) -> bool:
+        return False
+
+    async def running(self, battle_id: str) -> bool:
+        return False

@@ -1,8 +1,14 @@
-"""The ports the arena talks through, so that it never holds a connection or a queue itself."""
+"""The ports the arena talks through, so that it never holds a connection or a queue itself.
+
+`Pool` is the matchmaking queue, `Relay` carries messages to players' connections and `Router`
+carries a player's commands to the process that runs their battle. bus/local.py serves one
+process; bus/redis.py lets several game processes share all three. Imports no Tornado.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from game.matchmaking import Pairing, Seeker
@@ -18,15 +24,19 @@ class Relay(ABC):
     """Routes messages for a player to every connection that player has open."""
 
     @abstractmethod
-    def attach(self, user_id: str, sink: Sink) -> None: ...
+    async def attach(self, user_id: str, sink: Sink) -> None:
+        """Start delivering the player's messages to `sink`; ready when this returns."""
 
     @abstractmethod
-    def detach(self, user_id: str, sink: Sink) -> bool:
-        """Forget a connection; True when it was the player's last one."""
+    async def detach(self, user_id: str, sink: Sink) -> bool:
+        """Forget a connection; True when it was the player's last one (in any process)."""
 
     @abstractmethod
     def deliver(self, user_id: str, message: dict[str, Any]) -> None:
-        """Send to every open connection of the player; a player with none misses it."""
+        """Send to every open connection of the player; a player with none misses it.
+
+        Never blocks: messages to one player arrive in the order they were given.
+        """
 
 
 class Pool(ABC):
@@ -45,3 +55,35 @@ class Pool(ABC):
 
     @abstractmethod
     async def waiting(self, user_id: str) -> Seeker | None: ...
+
+
+# Called with the player's user id (from the channel, never from the message) and the message.
+Forwarded = Callable[[str, dict[str, Any]], None]
+
+
+class Router(ABC):
+    """Carries a player's commands to the process that runs their battle.
+
+    The process that starts a battle `hold`s it until the battle is forgotten; any other
+    process `forward`s what its connections say about that battle's players.
+    """
+
+    @abstractmethod
+    def serve(self, handler: Forwarded) -> None:
+        """Hand every message forwarded to the battles this process holds to `handler`."""
+
+    @abstractmethod
+    async def hold(self, battle_id: str, user_ids: list[str]) -> None:
+        """This process runs `battle_id`; ready to receive its players' commands on return."""
+
+    @abstractmethod
+    async def release(self, battle_id: str, user_ids: list[str]) -> None:
+        """The battle is forgotten here; its players' commands no longer come here for it."""
+
+    @abstractmethod
+    async def forward(self, user_id: str, message: dict[str, Any]) -> bool:
+        """Send `message` to the process holding the player's battle; False when none does."""
+
+    @abstractmethod
+    async def running(self, battle_id: str) -> bool:
+        """Whether some process holds `battle_id`."""

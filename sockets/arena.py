@@ -1,9 +1,10 @@
 """The arena runs live battles on the IOLoop: it feeds `game.battle.step` and carries out effects.
 
 It pairs players through the pool port, reaches their connections through the relay port (it
-never holds a connection), turns `Schedule` effects into IOLoop timers, and writes each finished
-battle to the store before the battle may show its result. A failure inside one battle is logged
-and leaves every other battle running.
+never holds a connection), hands what its connections say about a battle another process runs
+to the router port (and takes in what other processes send about its own), turns `Schedule`
+effects into IOLoop timers, and writes each finished battle to the store before the battle may
+show its result. A failure inside one battle is logged and leaves every other battle running.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from tornado.ioloop import IOLoop
 
-from bus.port import Pool, Relay
+from bus.port import Pool, Relay, Router
 from game import battle as rules
 from game.battle_state import DEFAULT_TIMING, Battle, Seat, Timing
 from game.bot import plan_moves
@@ -72,6 +73,7 @@ class Arena:
         store: Store,
         pool: Pool,
         relay: Relay,
+        router: Router,
         config: ArenaConfig,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
@@ -80,6 +82,8 @@ class Arena:
         self._bank = PublishedBank(store)
         self._pool = pool
         self._relay = relay
+        self._router = router
+        router.serve(self._forwarded)
         self._config = config
         self._clock = clock
         self._rng = rng or random.SystemRandom()
@@ -90,18 +94,22 @@ class Arena:
         self._closing = False
 
     # connections
-    def connected(self, user: Identity) -> None:
+    async def connected(self, user: Identity) -> None:
         """A connection of this player said hello: restore their battle if they have one."""
         battle_id = self._battle_of.get(user.user_id)
         if battle_id is not None:
             self._apply(battle_id, Reconnected(user.user_id))
+        else:
+            await self._router.forward(user.user_id, {"kind": "connected"})
 
     async def disconnected(self, user: Identity) -> None:
-        """The player's last connection closed."""
+        """The player's last connection (in any process) closed."""
         await self._pool.leave(user.user_id)
         battle_id = self._battle_of.get(user.user_id)
         if battle_id is not None:
             self._apply(battle_id, Disconnected(user.user_id))
+        else:
+            await self._router.forward(user.user_id, {"kind": "disconnected"})
 
     # commands
     async def handle(self, user: Identity, command: protocol.Command) -> None:
@@ -112,14 +120,10 @@ class Arena:
                 await self._pool.leave(user.user_id)
             case protocol.AcceptBot():
                 await self._accept_bot(user)
-            case protocol.Answer(battle, index, text):
-                self._to_battle(user, battle, SubmitAnswer(user.user_id, index, text))
-            case protocol.Alternatives(battle, index):
-                self._to_battle(user, battle, AskAlternatives(user.user_id, index))
-            case protocol.Choose(battle, index, choice):
-                self._to_battle(user, battle, ChooseAlternative(user.user_id, index, choice))
-            case protocol.Rematch(battle):
-                self._to_battle(user, battle, OfferRematch(user.user_id))
+            case (
+                protocol.Answer() | protocol.Alternatives() | protocol.Choose() | protocol.Rematch()
+            ):
+                await self._to_battle(user.user_id, command)
 
     def _error(self, user_id: str, code: str, message: str, index: int | None = None) -> None:
         error: dict[str, Any] = {"type": "error", "code": code, "message": message}
@@ -127,13 +131,53 @@ class Arena:
             error["index"] = index
         self._relay.deliver(user_id, error)
 
-    def _to_battle(self, user: Identity, battle_id: str, event: Event) -> None:
-        if battle_id not in self._battles:
-            self._error(user.user_id, "not_in_battle", "That battle is not running here.")
-        elif self._battle_of.get(user.user_id) != battle_id:
-            self._error(user.user_id, "wrong_battle", "You are not playing in that battle.")
+    async def _to_battle(self, user_id: str, command: protocol.BattleCommand) -> None:
+        battle_id = command.battle
+        if battle_id in self._battles:
+            self._in_battle(user_id, command)
+            return
+        if user_id not in self._battle_of:
+            frame = protocol.encode(protocol.to_frame(command))
+            if await self._router.forward(user_id, {"kind": "command", "frame": frame}):
+                return  # the process running the player's battle has it now
+        if await self._router.running(battle_id):
+            self._error(user_id, "wrong_battle", "You are not playing in that battle.")
         else:
-            self._apply(battle_id, event)
+            self._error(user_id, "not_in_battle", "That battle is not running here.")
+
+    def _in_battle(self, user_id: str, command: protocol.BattleCommand) -> None:
+        """`command` for a battle this process runs."""
+        if self._battle_of.get(user_id) != command.battle:
+            self._error(user_id, "wrong_battle", "You are not playing in that battle.")
+            return
+        event: Event
+        match command:
+            case protocol.Answer(_, index, text):
+                event = SubmitAnswer(user_id, index, text)
+            case protocol.Alternatives(_, index):
+                event = AskAlternatives(user_id, index)
+            case protocol.Choose(_, index, choice):
+                event = ChooseAlternative(user_id, index, choice)
+            case protocol.Rematch():
+                event = OfferRematch(user_id)
+        self._apply(command.battle, event)
+
+    def _forwarded(self, user_id: str, message: dict[str, Any]) -> None:
+        """Another process's connection of `user_id` said something about their battle here.
+
+        The player is the one the channel names; the sending process authenticated them.
+        """
+        battle_id = self._battle_of.get(user_id)
+        match message.get("kind"):
+            case "connected" if battle_id is not None:
+                self._apply(battle_id, Reconnected(user_id))
+            case "disconnected" if battle_id is not None:
+                self._apply(battle_id, Disconnected(user_id))
+            case "command":
+                command = protocol.parse(str(message.get("frame")))
+                # Another process may hold another battle of this player: leave it to that one.
+                if isinstance(command, protocol.BattleCommand) and command.battle in self._battles:
+                    self._in_battle(user_id, command)
 
     async def _play(self, user: Identity, category: str | None) -> None:
         if self._closing:
@@ -220,6 +264,8 @@ class Arena:
             bot_moves=bot_moves,
             timing=self._config.timing,
         )
+        # Its players' commands reach this process before they learn the battle exists.
+        await self._router.hold(battle_id, humans)
         self._battles[battle_id] = battle
         for user_id in humans:
             self._battle_of[user_id] = battle_id
@@ -297,6 +343,8 @@ class Arena:
         for seat in battle.seats:
             if self._battle_of.get(seat.user_id) == battle_id:
                 del self._battle_of[seat.user_id]
+        humans = [seat.user_id for seat in battle.seats if not seat.bot]
+        self._spawn(self._router.release(battle_id, humans))
 
     # introspection for operators and tests
     @property

@@ -6,6 +6,7 @@ Bad frames get an `error` frame; floods and oversized frames close this connecti
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ class GameConnection(SockJSConnection):
 
     def on_open(self, request: ConnectionInfo) -> bool | None:
         self.user: Identity | None = None
+        # Set at hello: done once the relay delivers here; commands wait for it, so a reply
+        # never goes out before this connection can receive it.
+        self._attached: asyncio.Future[None] | None = None
         self._bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST, time.monotonic())
         if not self._origin_allowed(request):
             log.warning("refused a socket from origin %s", request.get_header("Origin"))
@@ -92,7 +96,12 @@ class GameConnection(SockJSConnection):
                     {"type": "error", "code": "not_authenticated", "message": "Say hello first."}
                 )
             case _:
-                IOLoop.current().add_callback(self.deps.arena.handle, self.user, command)
+                IOLoop.current().add_callback(self._handle, self.user, command)
+
+    async def _handle(self, user: Identity, command: protocol.Command) -> None:
+        assert self._attached is not None  # set with self.user
+        await self._attached
+        await self.deps.arena.handle(user, command)
 
     def _hello(self, token: str) -> None:
         user = read_token(self.deps.secret, token)
@@ -107,17 +116,26 @@ class GameConnection(SockJSConnection):
             return
         self.user = user
         IOLoop.current().remove_timeout(self._hello_timer)
-        self.deps.relay.attach(user.user_id, self)
+        self._attached = asyncio.ensure_future(self._attach(user))
+
+    async def _attach(self, user: Identity) -> None:
+        await self.deps.relay.attach(user.user_id, self)
         self.deliver({"type": "welcome", "user": {"id": user.user_id, "nickname": user.nickname}})
-        self.deps.arena.connected(user)
+        await self.deps.arena.connected(user)
 
     def on_close(self) -> None:
         timer = getattr(self, "_hello_timer", None)
         if timer is not None:
             IOLoop.current().remove_timeout(timer)
         user = getattr(self, "user", None)
-        if user is not None and self.deps.relay.detach(user.user_id, self):
-            IOLoop.current().add_callback(self.deps.arena.disconnected, user)
+        if user is not None:
+            IOLoop.current().add_callback(self._detach, user)
+
+    async def _detach(self, user: Identity) -> None:
+        assert self._attached is not None  # set with self.user
+        await asyncio.wait([self._attached])  # counted in before counted out, even if it failed
+        if await self.deps.relay.detach(user.user_id, self):
+            await self.deps.arena.disconnected(user)
 
     def deliver(self, message: dict[str, Any]) -> None:
         if not self.is_closed:

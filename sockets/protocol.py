@@ -76,6 +76,7 @@ class Unexpected:
 
 
 Command = Hello | Play | Cancel | AcceptBot | Answer | Alternatives | Choose | Rematch | Ping
+BattleCommand = Answer | Alternatives | Choose | Rematch  # what goes to one running battle
 
 
 class _Invalid(Exception):
@@ -104,6 +105,19 @@ def parse(frame: str) -> Command | Unexpected:
 
 def encode(message: dict[str, Any]) -> str:
     return ujson.dumps(message, ensure_ascii=False)
+
+
+def to_frame(command: BattleCommand) -> dict[str, Any]:
+    """The client frame that `parse` reads back as `command`, to hand it to another process."""
+    match command:
+        case Answer(battle, index, text):
+            return {"type": "answer", "battle": battle, "index": index, "text": text}
+        case Alternatives(battle, index):
+            return {"type": "alternatives", "battle": battle, "index": index}
+        case Choose(battle, index, choice):
+            return {"type": "choose", "battle": battle, "index": index, "choice": choice}
+        case Rematch(battle):
+            return {"type": "rematch", "battle": battle}
 
 
 def _string(data: dict[str, Any], key: str, limit: int) -> str:

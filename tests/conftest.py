@@ -51,8 +51,11 @@ def start_server(
     bot_offer: float = 1.0,
     command: str = "game",
     extra_env: Mapping[str, str] | None = None,
+    log_name: str = "server.log",
 ) -> LiveServer:
-    """`python app.py COMMAND` (game; run adds a mail worker) on a free port, fixtures loaded."""
+    """`python app.py COMMAND` (game; run adds a mail worker) on a free port, fixtures loaded.
+
+    Processes sharing `var_dir` need a `log_name` each."""
     env = {
         **os.environ,
         "KWISSLE_VAR": str(var_dir),
@@ -68,7 +71,7 @@ def start_server(
         capture_output=True,
     )
     port = free_port()
-    log_path = var_dir / "server.log"
+    log_path = var_dir / log_name
     process = subprocess.Popen(
         [sys.executable, "app.py", command, "--port", str(port)],
         cwd=ROOT,

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from tornado.httpclient import HTTPResponse
 from tornado.testing import AsyncHTTPTestCase
 
-from bus.local import LocalPool, LocalRelay
+from bus.local import LocalPool, LocalRelay, LocalRouter
 from handlers.application import make_game_app
 from settings import load_settings
 from sockets.arena import Arena, ArenaConfig
@@ -100,7 +100,13 @@ class AppTestCase(AsyncHTTPTestCase):
         self.store = SQLiteStore(self.var / "kwissle.db")
         self.io_loop.run_sync(self.store.open)
         relay = LocalRelay()
-        arena = Arena(store=self.store, pool=LocalPool(), relay=relay, config=ArenaConfig())
+        arena = Arena(
+            store=self.store,
+            pool=LocalPool(),
+            relay=relay,
+            router=LocalRouter(),
+            config=ArenaConfig(),
+        )
         self.mail_queue = self.make_queue()
         return make_game_app(self.settings, self.store, arena, relay, self.mail_queue)
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from tornado.testing import AsyncHTTPTestCase
 
-from bus.local import LocalPool, LocalRelay
+from bus.local import LocalPool, LocalRelay, LocalRouter
 from game.record import AttemptEntry, BattleRecord, Method, Outcome, PlayerEntry, QuestionEntry
 from handlers.application import make_game_app
 from settings import load_settings
@@ -28,7 +28,13 @@ class PagesTest(AsyncHTTPTestCase):
         self.store = SQLiteStore(self.var / "kwissle.db")
         self.io_loop.run_sync(self.store.open)
         relay = LocalRelay()
-        arena = Arena(store=self.store, pool=LocalPool(), relay=relay, config=ArenaConfig())
+        arena = Arena(
+            store=self.store,
+            pool=LocalPool(),
+            relay=relay,
+            router=LocalRouter(),
+            config=ArenaConfig(),
+        )
         return make_game_app(self.settings, self.store, arena, relay)
 
     def tearDown(self):

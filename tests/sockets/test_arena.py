@@ -6,7 +6,7 @@ import asyncio
 import json
 from typing import Any
 
-from bus.local import LocalPool, LocalRelay
+from bus.local import LocalPool, LocalRelay, LocalRouter
 from game.battle_state import Timing
 from game.questions import Question
 from game.record import BattleRecord
@@ -59,10 +59,11 @@ async def arena_with(store: SQLiteStore, timing: Timing = FAST) -> tuple[Arena, 
     for line in FIXTURE_QUESTIONS.open():
         await store.upsert_question(Question.from_dict(json.loads(line)))
     relay, ann, bob = LocalRelay(), Inbox(), Inbox()
-    relay.attach(ANN.user_id, ann)
-    relay.attach(BOB.user_id, bob)
+    await relay.attach(ANN.user_id, ann)
+    await relay.attach(BOB.user_id, bob)
     config = ArenaConfig(timing=timing, questions_per_battle=2)
-    return Arena(store=store, pool=LocalPool(), relay=relay, config=config), ann, bob
+    arena = Arena(store=store, pool=LocalPool(), relay=relay, router=LocalRouter(), config=config)
+    return arena, ann, bob
 
 
 def test_a_failed_save_is_retried_and_the_result_waits_for_it(tmp_path, caplog):

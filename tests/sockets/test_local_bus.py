@@ -47,12 +47,16 @@ class Sink:
 
 
 def test_the_relay_reaches_every_open_connection_of_a_player_and_only_theirs():
-    relay, tab1, tab2, other = LocalRelay(), Sink(), Sink(), Sink()
-    relay.attach("ann", tab1)
-    relay.attach("ann", tab2)
-    relay.attach("bob", other)
+    async def scenario():
+        relay, tab1, tab2, other = LocalRelay(), Sink(), Sink(), Sink()
+        await relay.attach("ann", tab1)
+        await relay.attach("ann", tab2)
+        await relay.attach("bob", other)
 
-    relay.deliver("ann", {"type": "x"})
+        relay.deliver("ann", {"type": "x"})
 
-    assert tab1.got == tab2.got == [{"type": "x"}] and other.got == []
-    assert relay.detach("ann", tab1) is False and relay.detach("ann", tab2) is True
+        assert tab1.got == tab2.got == [{"type": "x"}] and other.got == []
+        assert await relay.detach("ann", tab1) is False
+        assert await relay.detach("ann", tab2) is True
+
+    asyncio.run(scenario())

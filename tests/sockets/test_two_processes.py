@@ -1,0 +1,135 @@
+"""Two game processes on one Redis and one SQLite file: players meet and play across them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import LiveServer, start_server, stop_server
+from tests.sockets.test_battle_over_socket import (
+    act,
+    pair,
+    play_battle,
+    player,
+    run,
+    stored,
+)
+from tests.sockjs_client import SockJSClient
+
+
+@pytest.fixture(scope="module")
+def processes(
+    tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    """Game processes 1 and 2: the same KWISSLE_VAR (so one SQLite file) and one redis-server."""
+    var_dir = tmp_path_factory.mktemp("shared-var")
+    env = {"KWISSLE_REDIS_URL": redis_url}
+    one = start_server(var_dir, extra_env=env, log_name="game-1.log")
+    two = start_server(var_dir, extra_env=env, log_name="game-2.log")
+    yield one, two
+    for server in (one, two):
+        stop_server(server)
+        assert "Traceback" not in server.log(), server.log()
+        assert server.process.returncode == 0, server.log()
+
+
+def test_players_on_two_processes_pair_and_play_a_whole_battle(processes):
+    one, two = processes
+
+    async def scenario() -> None:
+        ann, bob = await player(one, "Ann"), await player(two, "Bob")
+        battle = await pair(ann, bob)  # Bob's play, the second, makes process 2 the owner
+
+        result_a, result_b = await play_battle(
+            ann,
+            bob,
+            battle,
+            plan_a=lambda i: ["right", "wrong", "choose", "skip"][i % 4],
+            plan_b=lambda i: ["right", "right", "right", "wrong"][i % 4],
+        )
+
+        # A: right x3 (q0,4,8) = 9, choose x2 (q2,6) = 2; B: right after A's wrong (q1,5,9) = 9.
+        assert result_a["scores"] == {ann.user_id: 11, bob.user_id: 9}
+        assert result_a["outcome"] == "finished" and result_a["winner"] == ann.user_id
+        assert result_b == result_a
+        record = await stored(one, battle)
+        assert record is not None and len(record.questions) == 10
+        assert {p.user_id: p.score for p in record.players} == result_a["scores"]
+        assert record.questions[1].taken_by == bob.user_id
+        ann.close()
+        bob.close()
+
+    run(scenario())
+
+
+def test_a_player_who_reconnects_to_the_other_process_gets_the_snapshot_and_plays_on(processes):
+    one, two = processes
+
+    async def scenario() -> None:
+        bob, ann = await player(two, "Bob"), await player(one, "Ann")
+        battle = await pair(bob, ann)  # Ann's play, the second, makes process 1 the owner
+        question = await ann.expect("question")
+        await bob.expect("question")
+
+        ann.close()
+        assert (await bob.expect("away"))["player"] == ann.user_id
+        again = await SockJSClient(two.base_url).connect()
+        again.user_id = ann.user_id  # type: ignore[attr-defined]
+        await again.send({"type": "hello", "token": ann.token})  # type: ignore[attr-defined]
+        snapshot = await again.expect("snapshot")
+
+        assert snapshot["battle"] == battle and snapshot["index"] == question["index"]
+        assert (await bob.expect("back"))["player"] == ann.user_id
+        result, _ = await play_battle(
+            again, bob, battle, plan_a=lambda i: "right", plan_b=lambda i: "skip"
+        )
+        assert result["outcome"] == "finished" and result["winner"] == ann.user_id
+        record = await stored(one, battle)
+        assert {p.user_id: p.score for p in record.players} == result["scores"]
+        assert result["scores"][ann.user_id] >= 3 * 9  # every question after the first
+        again.close()
+        bob.close()
+
+    run(scenario())
+
+
+def test_a_player_not_back_in_time_on_any_process_loses_by_forfeit(processes):
+    one, two = processes
+
+    async def scenario() -> None:
+        ann, bob = await player(one, "Ann"), await player(two, "Bob")
+        battle = await pair(ann, bob)  # process 2 runs it; Ann's connection is on process 1
+        question = await ann.expect("question")
+        await bob.expect("question")
+        await act(ann, battle, question, "right")
+        await bob.expect("reveal")
+
+        ann.close()
+        result = await bob.expect("result", timeout=15)
+
+        assert result["outcome"] == "forfeit" and result["winner"] == bob.user_id
+        assert (await stored(two, battle)).outcome.value == "forfeit"
+        bob.close()
+
+    run(scenario())
+
+
+def test_a_command_for_a_battle_elsewhere_is_refused_at_once(processes):
+    one, two = processes
+
+    async def scenario() -> None:
+        ann, bob = await player(one, "Ann"), await player(two, "Bob")
+        battle = await pair(ann, bob)
+        cyd = await player(one, "Cyd")
+
+        await cyd.send({"type": "rematch", "battle": battle})
+        wrong = await cyd.expect("error")
+        await cyd.send({"type": "rematch", "battle": "0" * 32})
+        missing = await cyd.expect("error")
+
+        assert wrong["code"] == "wrong_battle" and missing["code"] == "not_in_battle"
+        for client in (ann, bob, cyd):
+            client.close()
+
+    run(scenario())
