@@ -3,44 +3,17 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from http.cookies import SimpleCookie
-from pathlib import Path
 from urllib.parse import urlencode
 
-from tornado.testing import AsyncHTTPTestCase
-
-from bus.local import LocalPool, LocalRelay, LocalRouter
 from game.record import AttemptEntry, BattleRecord, Method, Outcome, PlayerEntry, QuestionEntry
-from handlers.application import make_game_app
-from settings import load_settings
-from sockets.arena import Arena, ArenaConfig
 from sockets.auth import read_token
-from store.sqlite import SQLiteStore
+from tests.accounts.client import AppTestCase
 
 XSS = "<script>x()</script>"
 
 
-class PagesTest(AsyncHTTPTestCase):
-    def get_app(self):
-        self.var = Path(tempfile.mkdtemp())
-        self.settings = load_settings({"KWISSLE_VAR": str(self.var)})
-        self.store = SQLiteStore(self.var / "kwissle.db")
-        self.io_loop.run_sync(self.store.open)
-        relay = LocalRelay()
-        arena = Arena(
-            store=self.store,
-            pool=LocalPool(),
-            relay=relay,
-            router=LocalRouter(),
-            config=ArenaConfig(),
-        )
-        return make_game_app(self.settings, self.store, arena, relay)
-
-    def tearDown(self):
-        self.io_loop.run_sync(self.store.close)
-        super().tearDown()
-
+class PagesTest(AppTestCase):
     def sign_up(self, nickname: str) -> tuple[int, str, str]:
         """POST the guest form the way a browser does; returns status, cookie header, body."""
         home = self.fetch("/")
