@@ -32,6 +32,7 @@ from bus.factory import open_bus
 from handlers.application import make_game_app
 from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
+from sockets.connection import OpenConnections
 from store.factory import make_store
 from store.port import Store
 from tasks.app import broker_url, make_celery, run_worker
@@ -204,14 +205,16 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
         router=bus.router,
         config=ArenaConfig(timing=settings.timing, bot_offer_seconds=settings.bot_offer_seconds),
     )
-    app = make_game_app(settings, store, arena, bus.relay, mail_queue)
+    connections = OpenConnections()
+    app = make_game_app(settings, store, arena, bus.relay, mail_queue, connections)
     server = HTTPServer(app, xheaders=settings.trusts_proxy_headers(settings.host))
     server.listen(settings.game_port, address=settings.host)
     log.info("game process on http://%s:%d/", settings.host, settings.game_port)
     await _until_stopped()
     log.info("shutting down: no new connections, finishing saves")
     server.stop()
-    await arena.close()
+    await arena.close()  # battles end as aborted and their players hear it
+    await connections.close_all()  # then each player leaves the pool and presence
     await bus.close()
     await mail_queue.close()
     for child in children:

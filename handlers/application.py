@@ -10,7 +10,7 @@ from handlers import auth, pages, questions
 from handlers.base import web_settings
 from settings import Settings
 from sockets.arena import Arena
-from sockets.connection import ChannelDeps, connection_class
+from sockets.connection import ChannelDeps, OpenConnections, connection_class
 from store.port import Store
 from tasks.queue import MailQueue, NoMailQueue
 
@@ -32,13 +32,16 @@ def make_game_app(
     arena: Arena,
     relay: Relay,
     mail_queue: MailQueue | None = None,
+    connections: OpenConnections | None = None,
 ) -> tornado.web.Application:
-    """The app; without a `mail_queue` sign-in answers that mail is unavailable."""
+    """The app; without a `mail_queue` sign-in answers that mail is unavailable. `connections`
+    lets the caller close the game channel's connections on shutdown."""
     deps = ChannelDeps(
         arena=arena,
         relay=relay,
         secret=settings.cookie_secret,
         allowed_origins=frozenset(o.lower() for o in settings.allowed_origins),
+        connections=connections or OpenConnections(),
     )
     sockjs_settings = {**SOCKJS_SETTINGS, "websocket_allow_origin": list(deps.allowed_origins)}
     router = SockJSRouter(connection_class(deps), SOCKET_PATH, sockjs_settings)

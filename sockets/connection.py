@@ -35,6 +35,34 @@ CLOSE_FLOOD = (4008, "too many messages")
 CLOSE_TOO_LARGE = (4009, "frame too large")
 
 
+CLOSE_RESTART = (1001, "server restarting")
+
+
+class OpenConnections:
+    """This process's connections, so that shutdown can close them and let each one leave the
+    pool and its presence while the bus is still open."""
+
+    def __init__(self) -> None:
+        self._live: set[GameConnection] = set()
+        self._leaving: set[asyncio.Task[None]] = set()
+
+    def opened(self, connection: GameConnection) -> None:
+        self._live.add(connection)
+
+    def closed(self, connection: GameConnection, leaving: asyncio.Task[None] | None) -> None:
+        self._live.discard(connection)
+        if leaving is not None:
+            self._leaving.add(leaving)
+            leaving.add_done_callback(self._leaving.discard)
+
+    async def close_all(self) -> None:
+        """Close every connection and wait until each has left; used on shutdown."""
+        for connection in list(self._live):
+            connection.session.close(*CLOSE_RESTART)
+        while self._leaving:
+            await asyncio.gather(*self._leaving, return_exceptions=True)
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelDeps:
     """What every connection needs, built once in app.py."""
@@ -43,12 +71,14 @@ class ChannelDeps:
     relay: Relay
     secret: str
     allowed_origins: frozenset[str]  # host[:port] values besides the request's own Host
+    connections: OpenConnections
 
 
 class GameConnection(SockJSConnection):
     deps: ChannelDeps  # set on the subclass made by connection_class()
 
     def on_open(self, request: ConnectionInfo) -> bool | None:
+        self.deps.connections.opened(self)
         self.user: Identity | None = None
         # Set at hello: done once the relay delivers here; commands wait for it, so a reply
         # never goes out before this connection can receive it.
@@ -128,14 +158,17 @@ class GameConnection(SockJSConnection):
         if timer is not None:
             IOLoop.current().remove_timeout(timer)
         user = getattr(self, "user", None)
-        if user is not None:
-            IOLoop.current().add_callback(self._detach, user)
+        leaving = asyncio.ensure_future(self._detach(user)) if user is not None else None
+        self.deps.connections.closed(self, leaving)
 
     async def _detach(self, user: Identity) -> None:
         assert self._attached is not None  # set with self.user
         await asyncio.wait([self._attached])  # counted in before counted out, even if it failed
-        if await self.deps.relay.detach(user.user_id, self):
-            await self.deps.arena.disconnected(user)
+        try:
+            if await self.deps.relay.detach(user.user_id, self):
+                await self.deps.arena.disconnected(user)
+        except Exception:
+            log.exception("leaving failed for %s", user.user_id)
 
     def deliver(self, message: dict[str, Any]) -> None:
         if not self.is_closed:

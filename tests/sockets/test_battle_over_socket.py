@@ -33,8 +33,8 @@ async def player(server: LiveServer, nickname: str, transport: str = "websocket"
     await client.send({"type": "hello", "token": guest.token})
     welcome = await client.expect("welcome")
     assert welcome["user"] == {"id": guest.user_id, "nickname": nickname}
-    client.user_id = guest.user_id  # type: ignore[attr-defined]
-    client.token = guest.token  # type: ignore[attr-defined]
+    client.user_id = guest.user_id
+    client.token = guest.token
     return client
 
 
@@ -78,7 +78,7 @@ async def play_battle(
         await act(a, battle, question_a, plan_a(index))
         if plan_a(index) == "wrong":
             attempt = await b.expect("attempt")
-            assert attempt == {**attempt, "by": a.user_id, "correct": False}  # type: ignore[attr-defined]
+            assert attempt == {**attempt, "by": a.user_id, "correct": False}
         if plan_a(index) not in ("right", "choose"):
             await act(b, battle, question_b, plan_b(index))
         await a.expect("reveal")
@@ -94,28 +94,36 @@ async def stored(server: LiveServer, battle_id: str) -> Any:
         await store.close()
 
 
+async def play_mixed_battle(
+    ann: SockJSClient, bob: SockJSClient, battle: str, server: LiveServer
+) -> None:
+    """Play a battle of typed, wrong, chosen and skipped answers; check the results and record."""
+    result_a, result_b = await play_battle(
+        ann,
+        bob,
+        battle,
+        plan_a=lambda i: ["right", "wrong", "choose", "skip"][i % 4],
+        plan_b=lambda i: ["right", "right", "right", "wrong"][i % 4],
+    )
+
+    # A: right x3 (q0,4,8) = 9, choose x2 (q2,6) = 2; B: right after A's wrong (q1,5,9) = 9.
+    assert result_a["scores"] == {ann.user_id: 11, bob.user_id: 9}
+    assert result_a["outcome"] == "finished" and result_a["winner"] == ann.user_id
+    assert result_b == result_a
+    record = await stored(server, battle)
+    assert record is not None and len(record.questions) == 10
+    assert {p.user_id: p.score for p in record.players} == result_a["scores"]
+    assert record.questions[1].taken_by == bob.user_id
+    assert [a.user_id for a in record.questions[1].attempts] == [ann.user_id, bob.user_id]
+
+
 def test_two_players_play_a_whole_battle_over_websockets_and_it_is_stored(live_server):
     async def scenario() -> None:
         ann, bob = await player(live_server, "Ann"), await player(live_server, "Bob")
         battle = await pair(ann, bob)
 
-        result_a, result_b = await play_battle(
-            ann,
-            bob,
-            battle,
-            plan_a=lambda i: ["right", "wrong", "choose", "skip"][i % 4],
-            plan_b=lambda i: ["right", "right", "right", "wrong"][i % 4],
-        )
+        await play_mixed_battle(ann, bob, battle, live_server)
 
-        # A: right x3 (q0,4,8) = 9, choose x2 (q2,6) = 2; B: right after A's wrong (q1,5,9) = 9.
-        assert result_a["scores"] == {ann.user_id: 11, bob.user_id: 9}
-        assert result_a["outcome"] == "finished" and result_a["winner"] == ann.user_id
-        assert result_b == result_a
-        record = await stored(live_server, battle)
-        assert record is not None and len(record.questions) == 10
-        assert {p.user_id: p.score for p in record.players} == result_a["scores"]
-        assert record.questions[1].taken_by == bob.user_id
-        assert [a.user_id for a in record.questions[1].attempts] == [ann.user_id, bob.user_id]
         ann.close()
         bob.close()
 

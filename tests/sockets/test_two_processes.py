@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import redis
 
 from tests.conftest import LiveServer, start_server, stop_server
 from tests.sockets.test_battle_over_socket import (
     act,
     pair,
     play_battle,
+    play_mixed_battle,
     player,
     run,
     stored,
@@ -41,22 +43,8 @@ def test_players_on_two_processes_pair_and_play_a_whole_battle(processes):
         ann, bob = await player(one, "Ann"), await player(two, "Bob")
         battle = await pair(ann, bob)  # Bob's play, the second, makes process 2 the owner
 
-        result_a, result_b = await play_battle(
-            ann,
-            bob,
-            battle,
-            plan_a=lambda i: ["right", "wrong", "choose", "skip"][i % 4],
-            plan_b=lambda i: ["right", "right", "right", "wrong"][i % 4],
-        )
+        await play_mixed_battle(ann, bob, battle, one)
 
-        # A: right x3 (q0,4,8) = 9, choose x2 (q2,6) = 2; B: right after A's wrong (q1,5,9) = 9.
-        assert result_a["scores"] == {ann.user_id: 11, bob.user_id: 9}
-        assert result_a["outcome"] == "finished" and result_a["winner"] == ann.user_id
-        assert result_b == result_a
-        record = await stored(one, battle)
-        assert record is not None and len(record.questions) == 10
-        assert {p.user_id: p.score for p in record.players} == result_a["scores"]
-        assert record.questions[1].taken_by == bob.user_id
         ann.close()
         bob.close()
 
@@ -133,3 +121,25 @@ def test_a_command_for_a_battle_elsewhere_is_refused_at_once(processes):
             client.close()
 
     run(scenario())
+
+
+def test_a_stopping_process_takes_its_players_out_of_the_pool_and_presence(
+    tmp_path, redis_url: str
+):
+    server = start_server(
+        tmp_path / "var", extra_env={"KWISSLE_REDIS_URL": redis_url}, log_name="stopping.log"
+    )
+
+    async def wait_in_pool() -> str:
+        ann = await player(server, "Ann")
+        await ann.send({"type": "play", "category": "music"})
+        await ann.expect("waiting")
+        return str(ann.user_id)
+
+    user_id = run(wait_in_pool())
+    stop_server(server)
+
+    client = redis.Redis.from_url(redis_url)
+    assert not client.exists(f"kwissle:presence:{user_id}")
+    assert client.hget("kwissle:pool:entries", user_id) is None
+    assert server.process.returncode == 0 and "Traceback" not in server.log(), server.log()
