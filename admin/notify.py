@@ -15,15 +15,6 @@ from tasks.queue import MailQueue
 
 log = logging.getLogger("kwissle.admin")
 
-# The queue page shows a notice named by a code in its URL, so a link cannot put words there.
-MAIL_NOT_QUEUED = "mail-not-queued"
-NOTICES = {
-    MAIL_NOT_QUEUED: (
-        "The question is rejected, but the mail to its author could not be queued: the mail "
-        "broker is unreachable. The author still sees the reason on their My questions page."
-    ),
-}
-
 
 def rejection_mailer(queue: MailQueue) -> RejectionNotifier:
     """A notifier that queues the author's mail; it raises QueueUnavailable when nothing was."""

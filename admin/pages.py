@@ -14,7 +14,7 @@ from typing import Any
 
 import tornado.web
 
-from admin.notify import MAIL_NOT_QUEUED, NOTICES
+from admin.notices import MAIL_NOT_QUEUED, NOTICES
 from game.pipeline import Action, ReportKind, Review, State
 from game.questions import CATEGORIES, DIFFICULTIES, Question
 from game.roles import Role, RoleError, granted, parse_role, revoked
@@ -111,6 +111,10 @@ class QueueHandler(AdminHandler):
         )
 
 
+DECISIONS = {"publish": Action.PUBLISH, "reject": Action.REJECT, "edit": Action.EDIT}
+DECIDED = {Action.PUBLISH: "published", Action.REJECT: "rejected", Action.EDIT: "edited"}
+
+
 class DecisionHandler(AdminHandler):
     """POST publish, reject (with a reason, mailed to the author) or edit for one submission."""
 
@@ -121,9 +125,7 @@ class DecisionHandler(AdminHandler):
         self.notify_rejection = notify_rejection
 
     async def post(self, question_id: str) -> None:
-        action = {"publish": Action.PUBLISH, "reject": Action.REJECT, "edit": Action.EDIT}.get(
-            self.get_body_argument("action", "")
-        )
+        action = DECISIONS.get(self.get_body_argument("action", ""))
         if action is None:
             raise tornado.web.HTTPError(400, "Unknown action.")
         try:
@@ -150,7 +152,7 @@ class DecisionHandler(AdminHandler):
             log.warning("rejection of %s stored, its mail not queued: %s", question_id, error)
             self.redirect(f"/admin/queue?notice={MAIL_NOT_QUEUED}")
             return
-        self.redirect("/admin/queue")
+        self.redirect(f"/admin/queue?notice={DECIDED[action]}")
 
 
 class ReportsHandler(AdminHandler):

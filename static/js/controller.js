@@ -171,7 +171,7 @@ export default class Controller {
     this._pending = null;
     this._question.render({ count: this._battle.count, ...question });
     this._timer.start(question.remaining_ms, question.seconds * 1000, this._lagMs);
-    this._choices.hide();
+    this._choices.clear();
     this._feed.clear();
     this._answerNote.clear();
     this._state = 'question';
@@ -196,7 +196,7 @@ export default class Controller {
 
   _onAlternatives({ index, choices }) {
     if (index !== this._index) return;
-    this._choices.show(choices);
+    this._choices.show(index, choices);
   }
 
   _onAttempt({ index, by }) {
@@ -260,7 +260,7 @@ export default class Controller {
       this._state = 'countdown';
     } else if (snap.phase === 'question' && snap.question) {
       this._onQuestion(snap.question);
-      this._restoreAttempt(snap.alternatives, snap.my_attempt);
+      this._restoreAttempt(snap.question.index, snap.alternatives, snap.my_attempt);
     } else if (snap.result) {
       this._onResult(snap.result);
     } else if (['finished', 'closed'].includes(snap.phase)) {
@@ -271,10 +271,10 @@ export default class Controller {
     }
   }
 
-  _restoreAttempt(alternatives, attempt) {
+  _restoreAttempt(index, alternatives, attempt) {
     if (alternatives) {
       this._answer.lock('');
-      this._choices.show(alternatives, attempt?.method === 'choice' ? attempt.text : null);
+      this._choices.show(index, alternatives, attempt?.method === 'choice' ? attempt.text : null);
     } else if (attempt) {
       this._answer.lock(attempt.text);
     }

@@ -29,6 +29,8 @@ def test_a_guest_signs_in_with_the_mailed_link_and_signs_out(page, embedded_site
     page.goto("/")
     page.get_by_label("Pick a nickname").fill("Browsa")
     page.get_by_role("button", name="Let’s play").click()
+    # The nickname page has a Sign in link too: wait for the lobby before following it.
+    expect(page.locator("#play")).to_be_visible()
     page.get_by_role("link", name="Sign in").click()
     page.get_by_label("Email address").fill("browsa@example.org")
     page.get_by_role("button", name="Mail me a link").click()

@@ -79,12 +79,14 @@ def _wait_question(page: Page, n: int) -> None:
     expect(page.locator("#question-index")).to_have_text(f"{n} / 10", timeout=WAIT_MS)
 
 
-def _ask_for_choices(page: Page) -> list[str]:
-    """Presses the alternatives key in the empty answer box; returns the four choices shown."""
+def _ask_for_choices(page: Page, n: int) -> list[str]:
+    """Presses the alternatives key in the empty answer box; returns question `n`'s four choices.
+
+    Waits for the group to name question `n`: an earlier question's choices never satisfy it."""
     page.keyboard.press("?")
-    choices = page.locator(".choice .choice-text")
-    expect(choices.first).not_to_be_empty(timeout=WAIT_MS)
-    return choices.all_text_contents()
+    group = page.locator(f"#choices[data-index='{n - 1}']:not([hidden])")
+    expect(group).to_be_visible(timeout=WAIT_MS)
+    return group.locator(".choice-text").all_text_contents()
 
 
 def test_two_players_play_a_whole_battle_in_the_browser(join: Callable[..., Page]) -> None:
@@ -101,10 +103,12 @@ def test_two_players_play_a_whole_battle_in_the_browser(join: Callable[..., Page
     for n in range(1, 11):
         for page in (typist, picker):
             _wait_question(page, n)
+        # A new question leaves nothing of the last one's alternatives in the page.
+        expect(picker.locator("#choices .choice-text:not(:empty)")).to_have_count(0)
         question = bank[typist.locator("#question-text").inner_text()]
         if n == 1:
             _shot(typist, "question-desktop")
-        choices = _ask_for_choices(picker)
+        choices = _ask_for_choices(picker, n)
         if n == 1:
             _shot(picker, "question-phone")
         right_choice = str(choices.index(question["answer"]) + 1)

@@ -72,6 +72,7 @@ def test_a_question_goes_from_the_form_to_the_bank_through_the_real_pages(
     expect(item).to_have_attribute("data-state", "approved-by-review")
     expect(item).to_contain_text("rv2: right, 88 days")
     item.get_by_role("button", name="Publish").click()
+    expect(moderator.get_by_role("status")).to_contain_text("Published")
     expect(moderator.locator("article.submission", has_text="shortest year")).to_have_count(0)
 
     author.goto(site.game.base_url + "/questions/mine")

@@ -1,4 +1,6 @@
-// The four alternatives, labelled 1-4; a click or the digit key picks one, once.
+// The four alternatives of one question, labelled 1-4; a click or the digit key picks one, once.
+// The group names its question (data-index) and is emptied when a new question arrives, so the
+// previous question's alternatives are never in the page, not even hidden.
 import { $, $$ } from '../utils.js';
 
 export default class Choices {
@@ -17,8 +19,9 @@ export default class Choices {
     });
   }
 
-  /** Shows `choices` in place of the answer box; `picked` marks one already chosen. */
-  show(choices, picked = null) {
+  /** Shows question `index`'s `choices` in place of the answer box; `picked` marks one chosen. */
+  show(index, choices, picked = null) {
+    this._group.dataset.index = String(index);
     this._group.hidden = false;
     this._buttons.forEach((button, i) => {
       $('.choice-text', button).textContent = choices[i] ?? '';
@@ -28,9 +31,15 @@ export default class Choices {
     if (this._open) this._buttons[0].focus();
   }
 
-  hide() {
+  /** Hides and forgets the alternatives shown. */
+  clear() {
     this._setOpen(false);
     this._group.hidden = true;
+    delete this._group.dataset.index;
+    this._buttons.forEach((button) => {
+      $('.choice-text', button).textContent = '';
+      button.classList.remove('picked');
+    });
   }
 
   /** Lets a refused pick be made again. */
