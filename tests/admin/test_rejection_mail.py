@@ -94,7 +94,8 @@ def test_a_rejection_reaches_its_author_as_a_mail_sent_by_the_worker(admin_on, w
 
     mail = wait_for_mail_to(worker.var_dir / "outbox", "ann@example.org")
     body = mail.get_payload(decode=True).decode()
-    assert (code, location) == (302, "/admin/queue?notice=rejected") and QUESTION in body and REASON in body
+    assert (code, location) == (302, "/admin/queue?notice=rejected")
+    assert QUESTION in body and REASON in body
     assert f"rejection mail {question_id}: sent" in worker.log()
     assert "mail to its author queued" in admin.log() and "Traceback" not in admin.log()
 
