@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import new_guest, start_server, stop_server  # noqa: E402
+from tests.conftest import new_guest, start_server, stop_server
 
 ASSETS = re.compile(r'<(?:link[^>]+href|script[^>]+src)="([^"]+)"')
 IMPORTS = re.compile(r"""(?:^|\n)\s*import\s[^'"]*['"]([^'"]+)['"]""")
