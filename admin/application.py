@@ -44,5 +44,6 @@ def make_admin_app(
         static_url_prefix="/admin/static/",
         default_handler_class=pages.NotFoundHandler,
         default_handler_args=deps,
+        public_url=settings.public_url,  # error pages send non-staff back to the game
         **web_settings(settings),
     )

@@ -10,6 +10,7 @@ import logging
 import statistics
 import time
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import tornado.web
@@ -20,13 +21,15 @@ from game.questions import CATEGORIES, DIFFICULTIES, Question
 from game.roles import Role, RoleError, granted, parse_role, revoked
 from handlers import pipeline_service as pipeline
 from handlers.base import BaseHandler
+from handlers.errors import ErrorPage, Link, PageError
 from handlers.questions import FORM_FIELDS
-from store.port import Store, User
+from store.port import Store, User, UserKind
 from tasks.queue import QueueUnavailable
 
 log = logging.getLogger("kwissle.admin")
 
 STAFF = frozenset({Role.MODERATOR.value, Role.ADMIN.value})
+REFUSED = "This page is for moderators and admins."
 MAX_SLOW_SECONDS = 10.0
 
 
@@ -37,17 +40,43 @@ class AdminHandler(BaseHandler):
 
     async def prepare(self) -> None:
         await super().prepare()
-        user = self.user
-        if user is None or not self.roles & set(user.roles):
-            raise tornado.web.HTTPError(403, "This page is for moderators and admins.")
+        if not self.is_staff:
+            raise PageError(403, "Moderators only", REFUSED)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.user is not None and bool(self.roles & set(self.user.roles))
 
     @property
     def staff(self) -> User:
         assert self.user is not None  # prepare() let only staff through
         return self.user
 
+    @property
+    def site_url(self) -> str:
+        """The game site players use (KWISSLE_PUBLIC_URL), which this process does not serve."""
+        return str(self.settings["public_url"])
+
+    async def nicknames(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """The nickname of each of these users the store knows, to show instead of ids."""
+        found = {user_id: await self.store.get_user(user_id) for user_id in set(user_ids)}
+        return {user_id: user.nickname for user_id, user in found.items() if user is not None}
+
     def render_admin(self, template: str, **values: Any) -> None:
-        self.render(f"admin/{template}", staff=self.staff, **values)
+        self.render(f"admin/{template}", staff=self.staff, site_url=self.site_url, **values)
+
+    def error_links(self) -> tuple[Link, ...]:
+        # Anyone but staff is sent to the game: every admin page would refuse them again.
+        if self.is_staff:
+            return (Link("/admin", "Back to the dashboard"),)
+        home = Link(f"{self.site_url}/", "Back to the game")
+        if self.user is None or self.user.kind is not UserKind.ACCOUNT:
+            return (Link(f"{self.site_url}/signin", "Sign in"), home)
+        return (home,)
+
+    def render_error(self, page: ErrorPage) -> None:
+        staff = self.user if self.is_staff else None
+        self.render("admin/error.html", page=page, staff=staff, site_url=self.site_url)
 
 
 class DashboardHandler(AdminHandler):
@@ -103,6 +132,7 @@ class QueueHandler(AdminHandler):
         self.render_admin(
             "queue.html",
             submissions=waiting,
+            nicknames=await self.nicknames(s.author_id for s in waiting),
             summaries=summaries,
             forms={s.id: question_form(s.question) for s in waiting},
             categories=CATEGORIES,
@@ -162,7 +192,11 @@ class ReportsHandler(AdminHandler):
         reports = await pipeline.open_reports(self.store)
         questions = {r.question_id: await self.store.get_question(r.question_id) for r in reports}
         self.render_admin(
-            "reports.html", reports=reports, questions=questions, judged=ReportKind.JUDGED_WRONGLY
+            "reports.html",
+            reports=reports,
+            questions=questions,
+            nicknames=await self.nicknames(r.reporter_id for r in reports),
+            judged=ReportKind.JUDGED_WRONGLY,
         )
 
     async def post(self) -> None:
@@ -204,11 +238,13 @@ class EditQuestionHandler(AdminHandler):
             question = submission.question
         if question is None:
             raise tornado.web.HTTPError(404, "No question with that id.")
+        history = await self.store.question_history(question_id)
         self.render_admin(
             "question.html",
             question=question,
             form=question_form(question),
-            history=await self.store.question_history(question_id),
+            history=history,
+            nicknames=await self.nicknames(change.by for change in history),
             categories=CATEGORIES,
             difficulties=DIFFICULTIES,
         )

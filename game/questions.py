@@ -23,6 +23,22 @@ CATEGORIES: tuple[str, ...] = (
     "language-words",
 )
 
+# What players read for each category; the slugs above are for files, URLs and the store.
+CATEGORY_NAMES: dict[str, str] = {
+    "geography": "Geography",
+    "history": "History",
+    "science": "Science",
+    "nature": "Nature",
+    "space": "Space",
+    "sport": "Sport",
+    "film-tv": "Film & TV",
+    "music": "Music",
+    "art-literature": "Art & literature",
+    "food-drink": "Food & drink",
+    "technology": "Technology",
+    "language-words": "Language & words",
+}
+
 DIFFICULTIES: tuple[int, ...] = (1, 2, 3)
 
 

@@ -30,6 +30,7 @@ from game.signin import (
     normalize_email,
 )
 from handlers.base import SESSION_COOKIE, USER_COOKIE, BaseHandler
+from handlers.played import played_by
 from store.port import Store, User, UserKind
 from tasks.queue import MailQueue, QueueUnavailable
 
@@ -38,6 +39,7 @@ log = logging.getLogger("kwissle.auth")
 NONCE_COOKIE = "kwissle_signin"  # binds links to the browser that asked for them
 NONCE_COOKIE_DAYS = 1.0  # outlives every link it binds
 LINK_PATH = "/signin/"
+RECENT_BATTLES = 10
 
 _MINUTES = int(LINK_LIFETIME // 60)
 _REFUSED_LINK: dict[LinkVerdict, tuple[int, str]] = {
@@ -191,11 +193,14 @@ class SignoutHandler(BaseHandler):
 
 
 class AccountHandler(BaseHandler):
-    """GET /account: who is signed in, with which roles; guests are sent to sign in."""
+    """GET /account: who is signed in, with which roles, and their recent battles; guests are
+    sent to sign in."""
 
-    def get(self) -> None:
+    async def get(self) -> None:
         user = self.user
         if user is None or user.kind is not UserKind.ACCOUNT:
             self.redirect("/signin")
             return
-        self.render("account.html", account=user)
+        records = await self.store.battles_of(user.id, limit=RECENT_BATTLES)
+        battles = [played_by(record, user.id) for record in records]
+        self.render("account.html", account=user, battles=battles)

@@ -9,6 +9,8 @@ from typing import Any
 import tornado.web
 
 from game.signin import digest
+from handlers.errors import ErrorPage, Link, error_page, stale_form
+from handlers.labels import UI_METHODS
 from settings import Settings
 from store.port import Store, User, UserKind
 
@@ -24,6 +26,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 ROOT = Path(__file__).resolve().parent.parent
+BACK_TO_THE_GAME = Link("/", "Back to the game")
 
 
 def web_settings(settings: Settings) -> dict[str, Any]:
@@ -36,6 +39,7 @@ def web_settings(settings: Settings) -> dict[str, Any]:
         "xsrf_cookie_kwargs": {"httponly": True, "samesite": "Lax", "secure": settings.https},
         "https": settings.https,
         "debug": settings.debug,
+        "ui_methods": UI_METHODS,
     }
 
 
@@ -85,9 +89,19 @@ class BaseHandler(tornado.web.RequestHandler):
             secure=self.settings.get("https", False),
         )
 
+    def check_xsrf_cookie(self) -> None:
+        try:
+            super().check_xsrf_cookie()
+        except tornado.web.HTTPError as error:
+            raise stale_form() from error
+
+    def error_links(self) -> tuple[Link, ...]:
+        """Where an error page of this handler sends people on; never back to the same error."""
+        return (BACK_TO_THE_GAME,)
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        message = self._reason
         error = kwargs.get("exc_info", (None, None))[1]
-        if isinstance(error, tornado.web.HTTPError) and error.log_message and status_code < 500:
-            message = error.log_message
-        self.render("error.html", status_code=status_code, message=message)
+        self.render_error(error_page(status_code, error, self._reason, self.error_links()))
+
+    def render_error(self, page: ErrorPage) -> None:
+        self.render("error.html", page=page)

@@ -10,7 +10,7 @@ from pathlib import Path
 import markdown
 import tornado.web
 
-from game.nickname import NicknameError, validate_nickname
+from game.nickname import MAX_LENGTH, NicknameError, validate_nickname
 from game.questions import CATEGORIES
 from handlers.base import BaseHandler
 from sockets.auth import Identity, issue_token
@@ -23,7 +23,7 @@ class HomeHandler(BaseHandler):
     def get(self) -> None:
         self._render_home(error=None)
 
-    def _render_home(self, error: str | None) -> None:
+    def _render_home(self, error: str | None, typed: str = "") -> None:
         user = self.user
         token = None
         if user is not None:
@@ -34,6 +34,8 @@ class HomeHandler(BaseHandler):
             token=token,
             categories=CATEGORIES,
             error=error,
+            typed=typed,  # a refused nickname, kept in the field to correct
+            nickname_max=MAX_LENGTH,
             xsrf=self.xsrf_token.decode(),  # for the page's own JSON requests (reports)
         )
 
@@ -42,11 +44,12 @@ class GuestHandler(HomeHandler):
     """POST /guest: a new guest with the chosen nickname, remembered by a signed cookie."""
 
     async def post(self) -> None:
+        typed = self.get_body_argument("nickname", "")
         try:
-            nickname = validate_nickname(self.get_body_argument("nickname", ""))
+            nickname = validate_nickname(typed)
         except NicknameError as error:
             self.set_status(400)
-            self._render_home(error=str(error))
+            self._render_home(error=str(error), typed=typed)
             return
         user = self.user
         if user is None:
@@ -65,7 +68,12 @@ class RulesHandler(BaseHandler):
 
 @cache
 def _answers_html() -> str:
-    return markdown.markdown((DOCS / "answers.md").read_text(encoding="utf-8"))
+    text = (DOCS / "answers.md").read_text(encoding="utf-8")
+    html = markdown.markdown(text, extensions=["tables"])
+    # A table wider than a phone scrolls in its own box, which the keyboard can reach too.
+    return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace(
+        "</table>", "</table></div>"
+    )
 
 
 class AnswerRulesHandler(BaseHandler):

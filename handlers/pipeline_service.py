@@ -104,11 +104,41 @@ def question_from_form(form: Mapping[str, str], question_id: str) -> Question:
 
 
 async def check(store: Store, question: Question) -> Checked:
-    """The `questions check` rules, judge checks included, against the published bank."""
+    """The `questions check` rules, judge checks included, against the published bank; a
+    problem naming another question by id names it by its text instead."""
     bank = [q for q in await store.published_questions() if q.id != question.id]
     # Comparing against hundreds of questions holds the GIL for a while: off the loop.
     problems = await asyncio.to_thread(check_bank, [*bank, question])
-    return Checked(question, tuple(p for p in problems if p.question_id == question.id))
+    texts = {q.id: q.text for q in bank}
+    return Checked(
+        question,
+        tuple(_in_words(p, texts) for p in problems if p.question_id == question.id),
+    )
+
+
+# game.bank_rules names the question a new one resembles by its id (what a bank file's editor
+# needs); the person writing a question is shown that question's text.
+_RESEMBLES = (
+    (re.compile(r"same text as (\S+)"), "the same text as “{text}”"),
+    (
+        re.compile(r"asks nearly what (\S+) asks, with the same answer \(similarity \d+\)"),
+        "similar to: “{text}”, with the same answer",
+    ),
+    (
+        re.compile(r"nearly the same text as (\S+) with another answer \(similarity \d+\)(.*)"),
+        "similar to: “{text}”, with another answer{rest}",
+    ),
+)
+
+
+def _in_words(problem: Problem, texts: Mapping[str, str]) -> Problem:
+    for pattern, words in _RESEMBLES:
+        found = pattern.fullmatch(problem.message)
+        if found and found.group(1) in texts:
+            rest = found.group(2) if pattern.groups > 1 else ""
+            message = words.format(text=texts[found.group(1)], rest=rest)
+            return replace(problem, message=message)
+    return problem
 
 
 def new_question_id() -> str:

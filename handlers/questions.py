@@ -16,7 +16,8 @@ import tornado.web
 from game.pipeline import MAX_COMMENT, QUALITIES, Action, Verdict
 from game.questions import CATEGORIES, DIFFICULTIES, Question
 from handlers import pipeline_service as pipeline
-from handlers.base import BaseHandler
+from handlers.base import BACK_TO_THE_GAME, BaseHandler
+from handlers.errors import Link, PageError
 from store.port import Store, User, UserKind
 
 FORM_FIELDS = (
@@ -39,7 +40,13 @@ class AccountHandler(BaseHandler):
     def account(self) -> User:
         user = self.user
         if not is_player_account(user):
-            raise tornado.web.HTTPError(403, "Sign in with an account to write and review.")
+            raise PageError(
+                403,
+                "Sign in to write or review",
+                "Writing and reviewing questions need an account. Sign in with your email "
+                "address: we mail you a link, there is no password.",
+                (Link("/signin", "Sign in"), BACK_TO_THE_GAME),
+            )
         assert user is not None
         return user
 

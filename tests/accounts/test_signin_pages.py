@@ -177,6 +177,18 @@ class SigninTest(AppTestCase):
 
         assert "player, moderator" in page_text(client.get("/account"))
 
+    def test_the_account_page_lists_recent_battles_with_their_replays(self):
+        client = self.signed_in()
+        account = self.run_sync(self.store.find_user_by_email("ann@example.org"))
+        battle = make_battle("f" * 32, finished_at=time.time() - 7200, players=(account.id, "bob"))
+        self.run_sync(self.store.record_battle(battle))
+
+        page = page_text(client.get("/account"))
+
+        assert f'href="/battles/{"f" * 32}"' in page and "<strong>Bob</strong>" in page
+        assert "Won" in page and "2 hours ago" in page
+        assert 'href="/questions/mine"' in page
+
     def test_an_account_id_in_the_guest_cookie_is_not_a_sign_in(self):
         client = self.signed_in()
         account = self.run_sync(self.store.find_user_by_email("ann@example.org"))

@@ -131,7 +131,7 @@ class TestPageSafety(AdminCase):
             if method == "POST":
                 response = self.call("admin", method, path, xsrf=False)
 
-                assert response.code == 403 and b"_xsrf" in response.body, path
+                assert response.code == 403 and b"This form has expired" in response.body, path
 
     def test_admin_pages_forbid_inline_script(self):
         for _, path, _ in (r for r in ROUTES if r[0] == "GET" and "nowhere" not in r[1]):
@@ -146,3 +146,23 @@ class TestPageSafety(AdminCase):
             forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", page, re.S)
 
             assert forms and all('name="_xsrf"' in form for form in forms), path
+
+
+class TestRefusalPages(AdminCase):
+    def test_a_player_is_sent_back_to_the_game_never_to_another_admin_page(self):
+        page = self.call("player", "GET", "/admin/queue").body.decode()
+
+        links = re.findall(r'<a [^>]*href="([^"]*)"', page)
+        assert links and all(link.startswith(self.settings.public_url + "/") for link in links)
+
+    def test_someone_not_signed_in_is_offered_the_game_sites_sign_in(self):
+        page = self.call("nobody", "GET", "/admin").body.decode()
+
+        assert f'href="{self.settings.public_url}/signin"' in page
+
+    def test_a_moderator_on_a_missing_page_is_led_to_the_dashboard(self):
+        response = self.call("moderator", "GET", "/admin/nowhere")
+
+        assert (
+            response.code == 404 and 'href="/admin">Back to the dashboard' in response.body.decode()
+        )

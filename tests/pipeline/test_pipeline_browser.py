@@ -51,8 +51,8 @@ def test_a_question_goes_from_the_form_to_the_bank_through_the_real_pages(
         author.fill(f"#f-wrong{number}", wrong)
     author.get_by_role("button", name="Preview").click()
     expect(author.locator(".ok")).to_have_text("Every check passes.")
-    author.get_by_role("button", name="Submit for review").click()
-    expect(author.locator(".submission .state")).to_contain_text("submitted")
+    author.get_by_role("button", name="Send for review").click()
+    expect(author.locator(".submission .state")).to_contain_text("waiting for reviews")
 
     for name in ("rv1", "rv2", "rv3"):
         reviewer = page_as(browser, site, name)
@@ -60,7 +60,7 @@ def test_a_question_goes_from_the_form_to_the_bank_through_the_real_pages(
         expect(reviewer.locator(".question-text")).to_have_text(
             "Which planet has the shortest year?"
         )
-        reviewer.get_by_label("correct").check()
+        reviewer.get_by_label("Yes, it is right").check()
         reviewer.fill("#r-comment", f"{name}: right, 88 days")
         reviewer.get_by_role("button", name="Send review").click()
         expect(reviewer.get_by_role("status")).to_contain_text("Thanks")

@@ -130,6 +130,20 @@ def test_a_question_failing_the_bank_rules_is_refused_with_the_reason(site: Site
     assert submissions_of(site, "kim") == []
 
 
+def test_the_preview_names_a_similar_question_by_its_text(site: Site):
+    author = signed_in(site.var_dir, site.secret(), account("sim"))
+    bank = with_store(site.var_dir, lambda store: store.published_questions())
+    twin = next(q for q in bank if q.text == "What is the largest ocean on Earth?")
+    form = question_form(
+        "What is the largest ocean on planet Earth?", "Pacific", ("Atlantic", "Indian", "Arctic")
+    )
+
+    _, page = author.post(site.game.base_url + "/questions/new", preview="1", **form)
+
+    assert "similar to: “What is the largest ocean on Earth?”" in page
+    assert twin.id not in page and "similarity" not in page
+
+
 def test_the_daily_limit_refuses_one_question_too_many(site: Site):
     author = signed_in(site.var_dir, site.secret(), account("lea"))
 
