@@ -81,11 +81,11 @@ def when(at: float, now: float | None = None) -> str:
     if days < 7:
         return _ago(days, "day")
     day = clock.gmtime(at)
-    return f"{day.tm_mday} {clock.strftime('%B %Y', day)}"
+    return f"{day.tm_mday}\u00a0{clock.strftime('%B %Y', day)}"
 
 
 def _ago(count: int, unit: str) -> str:
-    return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return f"{count}\u00a0{unit}{'' if count == 1 else 's'} ago"  # never split at the space
 
 
 def iso_time(at: float) -> str:

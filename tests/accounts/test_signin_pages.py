@@ -186,7 +186,7 @@ class SigninTest(AppTestCase):
         page = page_text(client.get("/account"))
 
         assert f'href="/battles/{"f" * 32}"' in page and "<strong>Bob</strong>" in page
-        assert "Won" in page and "2 hours ago" in page
+        assert "Won" in page and "2\u00a0hours ago" in page
         assert 'href="/questions/mine"' in page
 
     def test_an_account_id_in_the_guest_cookie_is_not_a_sign_in(self):

@@ -35,14 +35,14 @@ def test_every_state_move_verdict_and_report_kind_has_words():
 
 def test_recent_times_read_as_how_long_ago():
     assert when(NOW - 20, NOW) == "just now"
-    assert when(NOW - 60, NOW) == "1 minute ago"
-    assert when(NOW - 3 * 3600 - 5, NOW) == "3 hours ago"
+    assert when(NOW - 60, NOW) == "1\u00a0minute ago"  # a number never parts from its unit
+    assert when(NOW - 3 * 3600 - 5, NOW) == "3\u00a0hours ago"
     assert when(NOW - 30 * 3600, NOW) == "yesterday"
-    assert when(NOW - 3 * 86400, NOW) == "3 days ago"
+    assert when(NOW - 3 * 86400, NOW) == "3\u00a0days ago"
 
 
 def test_times_past_a_week_read_as_a_date():
-    assert when(NOW - 30 * 86400, NOW) == "16 December 2026"
+    assert when(NOW - 30 * 86400, NOW) == "16\u00a0December 2026"
 
 
 def test_a_battle_is_seen_from_the_seat_of_the_player_asking():
