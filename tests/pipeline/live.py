@@ -93,7 +93,10 @@ def start_process(
 @contextmanager
 def running_site(var_dir: Path, **admin_env: str) -> Iterator[Site]:
     game = start_server(var_dir, timing=QUICK_TIMING, bot_offer=0.2)
-    admin_url, admin, admin_log = start_admin(var_dir, **admin_env)
+    # As in production, the admin process's links to the game site lead to this game process.
+    admin_url, admin, admin_log = start_admin(
+        var_dir, **{"KWISSLE_PUBLIC_URL": game.base_url, **admin_env}
+    )
     site = Site(game, admin_url, admin, admin_log)
     try:
         yield site
