@@ -40,12 +40,18 @@ class AdminHandler(BaseHandler):
 
     async def prepare(self) -> None:
         await super().prepare()
-        if not self.is_staff:
+        if not self.holds(self.roles):
+            if self.is_staff:
+                raise PageError(403, "Admins only", "This page is for admins.")
             raise PageError(403, "Moderators only", REFUSED)
+
+    def holds(self, roles: frozenset[str]) -> bool:
+        return self.user is not None and bool(roles & set(self.user.roles))
 
     @property
     def is_staff(self) -> bool:
-        return self.user is not None and bool(self.roles & set(self.user.roles))
+        """A moderator or an admin, whom the dashboard lets in."""
+        return self.holds(STAFF)
 
     @property
     def staff(self) -> User:

@@ -41,7 +41,6 @@ class PageError(tornado.web.HTTPError):
 
 
 HEADINGS = {
-    400: "That did not work",
     403: "Not open to you",
     404: "Nothing here",
     409: "Someone got there first",
@@ -49,9 +48,8 @@ HEADINGS = {
     429: "Slow down a little",
 }
 OTHER_CLIENT_ERROR = "That did not work"
-SERVER_TROUBLE = ErrorPage(
-    "Something broke on our side", "It is not you. Please try again in a moment.", ()
-)
+SERVER_TROUBLE = "Something broke on our side"
+SERVER_TROUBLE_MESSAGE = "It is not you. Please try again in a moment."
 
 
 def stale_form() -> PageError:
@@ -72,7 +70,7 @@ def error_page(
     if isinstance(error, PageError):
         return ErrorPage(error.title, error.message, error.links or links)
     if status_code >= 500:
-        return ErrorPage(SERVER_TROUBLE.title, SERVER_TROUBLE.message, links)
+        return ErrorPage(SERVER_TROUBLE, SERVER_TROUBLE_MESSAGE, links)
     message = reason
     if isinstance(error, tornado.web.HTTPError) and error.log_message:
         message = error.log_message % error.args

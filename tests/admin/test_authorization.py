@@ -166,3 +166,8 @@ class TestRefusalPages(AdminCase):
         assert (
             response.code == 404 and 'href="/admin">Back to the dashboard' in response.body.decode()
         )
+
+    def test_a_moderator_on_an_admin_only_page_is_told_so_and_led_to_the_dashboard(self):
+        page = self.call("moderator", "GET", "/admin/users").body.decode()
+
+        assert "This page is for admins." in page and 'href="/admin">Back to the dashboard' in page
