@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from game.answers import MAX_ANSWER_LENGTH, Verdict, judge
+from game.answers import MAX_ANSWER_LENGTH, judge
 from game.battle_state import (
     CHOICE_POINTS,
     DEFAULT_TIMING,
@@ -53,7 +53,14 @@ from game.events import (
     StartRematch,
     SubmitAnswer,
 )
-from game.messages import question_message, result_message, reveal_message, snapshot, to_record
+from game.messages import (
+    late_message,
+    question_message,
+    result_message,
+    reveal_message,
+    snapshot,
+    to_record,
+)
 from game.questions import Question
 from game.record import Method, Outcome
 
@@ -110,7 +117,7 @@ def step(battle: Battle, event: Event, now: float) -> tuple[Battle, list[Effect]
             if _check_attempt(out, user_id, index, now, Method.TYPED):
                 _attempt(out, user_id, Method.TYPED, text[:MAX_ANSWER_LENGTH], now)
             else:
-                _late_notice(out, user_id, index, text, now)
+                _late_attempt(out, user_id, index, Method.TYPED, text[:MAX_ANSWER_LENGTH], now)
         case AskAlternatives(user_id, index):
             _ask_alternatives(out, user_id, index, now)
         case ChooseAlternative(user_id, index, choice):
@@ -225,8 +232,12 @@ def _check_attempt(out: _Out, user_id: str, index: int, now: float, method: Meth
     return False
 
 
-def _late_notice(out: _Out, user_id: str, index: int, text: str, now: float) -> None:
-    """Tell a player whose right answer just missed how much sooner the taker was."""
+def _late_attempt(
+    out: _Out, user_id: str, index: int, method: Method, text: str, now: float
+) -> None:
+    """Keep and tell both players an attempt that came just after the opponent took the question.
+
+    Every kind of attempt follows this one rule; it scores nothing and changes no score."""
     battle = out.battle
     if battle.seat(user_id) is None or not 0 <= index < len(battle.rounds):
         return
@@ -235,37 +246,32 @@ def _late_notice(out: _Out, user_id: str, index: int, text: str, now: float) -> 
         round_.taken_by in (None, user_id)
         or round_.closed_at is None
         or now - round_.closed_at > battle.timing.late_notice
-        or any(a.user_id == user_id for a in round_.attempts)
+        or any(a.user_id == user_id for a in (*round_.attempts, *round_.late))
     ):
         return
-    verdict = _judge(battle.questions[index], text)
-    out.send(
-        user_id,
-        {
-            "type": "late",
-            "index": index,
-            "correct": verdict.correct,
-            "sooner_ms": to_ms(now - round_.closed_at),
-        },
-    )
+    correct, reason = _judged(battle.questions[index], method, text)
+    late = Attempt(user_id, method, text, correct, reason, now, 0)
+    rounds = list(battle.rounds)
+    rounds[index] = replace(round_, late=(*round_.late, late))
+    out.update(rounds=tuple(rounds))
+    out.broadcast(late_message(out.battle, index, late, now - round_.closed_at))
 
 
-def _judge(question: Question, text: str) -> Verdict:
+def _judged(question: Question, method: Method, text: str) -> tuple[bool, str]:
+    """Whether `text` (typed, or the alternative chosen) is right, and why."""
+    if method is Method.CHOICE:
+        correct = text == question.answer
+        return correct, "right choice" if correct else "wrong choice"
     refused = question.wrong + question.refused
-    return judge(text, question.accepted, refused, person=question.person)
+    verdict = judge(text, question.accepted, refused, person=question.person)
+    return verdict.correct, verdict.reason
 
 
 def _attempt(out: _Out, user_id: str, method: Method, text: str, now: float) -> None:
     battle = out.battle
     round_ = battle.round
     assert round_ is not None
-    question = battle.questions[battle.index]
-    if method is Method.TYPED:
-        verdict = _judge(question, text)
-        correct, reason = verdict.correct, verdict.reason
-    else:
-        correct = text == question.answer
-        reason = "right choice" if correct else "wrong choice"
+    correct, reason = _judged(battle.questions[battle.index], method, text)
     points = (TYPED_POINTS if method is Method.TYPED else CHOICE_POINTS) if correct else 0
     attempt = Attempt(user_id, method, text, correct, reason, now, points)
     out.set_round(replace(round_, attempts=(*round_.attempts, attempt)))
@@ -303,6 +309,12 @@ def _ask_alternatives(out: _Out, user_id: str, index: int, now: float) -> None:
 
 def _choose(out: _Out, user_id: str, index: int, choice: int, now: float) -> None:
     if not _check_attempt(out, user_id, index, now, Method.CHOICE):
+        asked = 0 <= index < len(out.battle.rounds) and (
+            user_id in out.battle.rounds[index].asked_alternatives
+        )
+        if asked and 0 <= choice < 4:
+            text = out.battle.choices_for(index, user_id)[choice]
+            _late_attempt(out, user_id, index, Method.CHOICE, text, now)
         return
     if not 0 <= choice < 4:
         out.reject(user_id, "bad_choice", "Choose one of the four alternatives (1-4).", index)
@@ -362,10 +374,15 @@ def _disconnected(out: _Out, user_id: str, now: float) -> None:
     if seat is None or seat.away_since is not None:
         return
     out.set_seat(replace(seat, away_since=now))
-    if out.battle.phase in (Phase.SAVING, Phase.FINISHED, Phase.CLOSED):
+    opponent = out.battle.opponent(user_id).user_id
+    if out.battle.phase in (Phase.SAVING, Phase.FINISHED):
+        # The battle is over: no seat to hold, but the rematch waits for nobody who left.
+        out.send(opponent, {"type": "left", "player": user_id})
+        return
+    if out.battle.phase is Phase.CLOSED:
         return
     out.send(
-        out.battle.opponent(user_id).user_id,
+        opponent,
         {"type": "away", "player": user_id, "hold_ms": to_ms(out.battle.timing.seat_hold)},
     )
     out.schedule(now + out.battle.timing.seat_hold, SeatExpired(user_id, now))
@@ -377,7 +394,7 @@ def _reconnected(out: _Out, user_id: str, now: float) -> None:
         return
     if seat.away_since is not None:
         out.set_seat(replace(seat, away_since=None))
-        if out.battle.phase not in (Phase.FINISHED, Phase.CLOSED):
+        if out.battle.phase is not Phase.CLOSED:
             out.send(out.battle.opponent(user_id).user_id, {"type": "back", "player": user_id})
     out.effects.append(Send(user_id, {"type": "snapshot", **snapshot(out.battle, user_id, now)}))
 
@@ -413,10 +430,13 @@ def _offer_rematch(out: _Out, user_id: str, now: float) -> None:
     if battle.phase is not Phase.FINISHED or battle.outcome is Outcome.ABORTED:
         out.reject(user_id, "rematch_closed", "A rematch is no longer possible.")
         return
+    opponent = battle.opponent(user_id)
+    if opponent.away_since is not None:
+        out.reject(user_id, "rematch_closed", f"{opponent.nickname} has left.")
+        return
     if seat.wants_rematch:
         return
     out.set_seat(replace(seat, wants_rematch=True))
-    opponent = battle.opponent(user_id)
     if opponent.wants_rematch or opponent.bot:
         out.update(phase=Phase.CLOSED)
         out.effects.append(StartRematch((battle.seats[0].user_id, battle.seats[1].user_id)))

@@ -78,6 +78,7 @@ class Round:
     asked_alternatives: frozenset[str] = frozenset()
     taken_by: str | None = None
     closed_at: float | None = None
+    late: tuple[Attempt, ...] = ()  # attempts just after the opponent took it; no points
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from game.battle_state import (
-    Battle,
-    Phase,
-    to_ms,
-)
+from game.battle_state import Attempt, Battle, Phase, to_ms
 from game.record import AttemptEntry, BattleRecord, PlayerEntry, QuestionEntry
+from game.story import attempt_note, taking_attempt, verdict
 
 
 def question_message(battle: Battle, index: int, now: float) -> dict[str, Any]:
@@ -32,33 +29,73 @@ def question_message(battle: Battle, index: int, now: float) -> dict[str, Any]:
     }
 
 
+def question_entry(battle: Battle, index: int) -> QuestionEntry:
+    """Question `index` as the record keeps it (and as `game.story` tells it)."""
+    round_ = battle.rounds[index]
+
+    def entry(a: Attempt) -> AttemptEntry:
+        at_ms = to_ms(a.at - round_.opened_at)
+        return AttemptEntry(a.user_id, a.method, a.text, a.correct, a.reason, at_ms, a.points)
+
+    return QuestionEntry(
+        question_id=battle.questions[index].id,
+        attempts=tuple(entry(a) for a in round_.attempts),
+        taken_by=round_.taken_by,
+        late=tuple(entry(a) for a in round_.late),
+    )
+
+
+def _attempt(entry: QuestionEntry, attempt: AttemptEntry) -> dict[str, Any]:
+    return {
+        "by": attempt.user_id,
+        "method": attempt.method.value,
+        "text": attempt.text,
+        "correct": attempt.correct,
+        "reason": attempt.reason,
+        "note": attempt_note(entry, attempt),
+        "points": attempt.points,
+        "at_ms": attempt.at_ms,
+    }
+
+
+def _stories(battle: Battle, entry: QuestionEntry) -> dict[str, dict[str, str]]:
+    """The verdict line of `entry` for each player, by player id."""
+    names = {s.user_id: s.nickname for s in battle.seats}
+    told = {s.user_id: verdict(entry, s.user_id, names) for s in battle.seats}
+    return {user_id: {"tone": v.tone.value, "text": v.text} for user_id, v in told.items()}
+
+
 def reveal_message(battle: Battle, index: int) -> dict[str, Any]:
     """Everything about a closed question: the answer, both attempts, why, the points."""
-    question, round_ = battle.questions[index], battle.rounds[index]
-    taken = next((a for a in round_.attempts if a.correct), None)
+    question = battle.questions[index]
+    entry = question_entry(battle, index)
+    taken = taking_attempt(entry)
     last = index + 1 >= len(battle.questions)
     return {
         "type": "reveal",
         "index": index,
         "question_id": question.id,
         "answer": question.answer,
-        "attempts": [
-            {
-                "by": a.user_id,
-                "method": a.method.value,
-                "text": a.text,
-                "correct": a.correct,
-                "reason": a.reason,
-                "points": a.points,
-                "at_ms": to_ms(a.at - round_.opened_at),
-            }
-            for a in round_.attempts
-        ],
-        "taken_by": round_.taken_by,
-        "at_ms": to_ms(taken.at - round_.opened_at) if taken else None,
+        "attempts": [_attempt(entry, a) for a in entry.attempts],
+        "late": [_attempt(entry, a) for a in entry.late],
+        "taken_by": entry.taken_by,
+        "at_ms": taken.at_ms if taken else None,
+        "story": _stories(battle, entry),
         "did_you_know": question.did_you_know or None,
         "scores": battle.scores(),
         "next_in_ms": None if last else to_ms(battle.timing.reveal),
+    }
+
+
+def late_message(battle: Battle, index: int, late: Attempt, sooner: float) -> dict[str, Any]:
+    """An attempt that came `sooner` seconds after the opponent took question `index`."""
+    entry = question_entry(battle, index)
+    return {
+        "type": "late",
+        "index": index,
+        **_attempt(entry, next(a for a in entry.late if a.user_id == late.user_id)),
+        "sooner_ms": to_ms(sooner),
+        "story": _stories(battle, entry),
     }
 
 
@@ -73,25 +110,7 @@ def to_record(battle: Battle) -> BattleRecord:
         winner_id=battle.winner_id,
         category=battle.category,
         players=tuple(PlayerEntry(s.user_id, s.nickname, s.score, s.bot) for s in battle.seats),
-        questions=tuple(
-            QuestionEntry(
-                question_id=battle.questions[i].id,
-                taken_by=r.taken_by,
-                attempts=tuple(
-                    AttemptEntry(
-                        a.user_id,
-                        a.method,
-                        a.text,
-                        a.correct,
-                        a.reason,
-                        to_ms(a.at - r.opened_at),
-                        a.points,
-                    )
-                    for a in r.attempts
-                ),
-            )
-            for i, r in enumerate(battle.rounds)
-        ),
+        questions=tuple(question_entry(battle, i) for i in range(len(battle.rounds))),
     )
 
 

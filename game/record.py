@@ -48,14 +48,33 @@ class AttemptEntry:
     at_ms: int  # server time since the question opened, in milliseconds
     points: int = 0
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "method": self.method.value,
+            "text": self.text,
+            "correct": self.correct,
+            "reason": self.reason,
+            "at_ms": self.at_ms,
+            "points": self.points,
+        }
+
+    @classmethod
+    def from_dict(cls, attempt: dict[str, Any]) -> AttemptEntry:
+        return cls(**{**attempt, "method": Method(attempt["method"])})
+
 
 @dataclass(frozen=True, slots=True)
 class QuestionEntry:
-    """One question of a battle and every attempt made at it, in the order received."""
+    """One question of a battle and every attempt made at it, in the order received.
+
+    `late` holds attempts that came just after the opponent took the question: they score
+    nothing and count in no statistics, but the reveal and the replay tell them."""
 
     question_id: str
     attempts: tuple[AttemptEntry, ...] = ()
     taken_by: str | None = None
+    late: tuple[AttemptEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,18 +158,8 @@ class BattleRecord:
                 {
                     "question_id": q.question_id,
                     "taken_by": q.taken_by,
-                    "attempts": [
-                        {
-                            "user_id": a.user_id,
-                            "method": a.method.value,
-                            "text": a.text,
-                            "correct": a.correct,
-                            "reason": a.reason,
-                            "at_ms": a.at_ms,
-                            "points": a.points,
-                        }
-                        for a in q.attempts
-                    ],
+                    "attempts": [a.to_dict() for a in q.attempts],
+                    "late": [a.to_dict() for a in q.late],
                 }
                 for q in self.questions
             ],
@@ -170,9 +179,8 @@ class BattleRecord:
                 QuestionEntry(
                     question_id=q["question_id"],
                     taken_by=q.get("taken_by"),
-                    attempts=tuple(
-                        AttemptEntry(**{**a, "method": Method(a["method"])}) for a in q["attempts"]
-                    ),
+                    attempts=tuple(AttemptEntry.from_dict(a) for a in q["attempts"]),
+                    late=tuple(AttemptEntry.from_dict(a) for a in q.get("late", ())),
                 )
                 for q in record["questions"]
             ),

@@ -218,6 +218,7 @@ export default class Controller {
   }
 
   _onLate(late) {
+    if (late.by !== this._me.id) return;
     this._late.set(late.index, late);
     this._reveal.addLate(late);
     this._live.say(`Too late — ${this._opponentName()} was ${(late.sooner_ms / 1000).toFixed(1)} s sooner`);

@@ -277,6 +277,63 @@ def test_a_right_answer_just_after_the_steal_hears_how_much_sooner_the_taker_was
     assert battle.scores() == {ANN: 3, BOB: 0}
 
 
+def test_a_late_attempt_is_told_to_both_players_with_the_same_story():
+    battle, now = opened(new_battle())
+    battle, _ = step(battle, SubmitAnswer(ANN, 0, "Canberra"), now + 3.0)
+
+    battle, effects = step(battle, SubmitAnswer(BOB, 0, "Canberra"), now + 3.04)
+
+    to_ann, to_bob = sends(effects, to=ANN, kind="late"), sends(effects, to=BOB, kind="late")
+    assert to_ann == to_bob and to_ann[0]["by"] == BOB
+    assert to_ann[0]["note"] == "right, but 40 ms too late"
+    assert to_ann[0]["story"] == {
+        ANN: {"tone": "took", "text": "+3 — you took it in 3.0 s, 40 ms ahead of Bob"},
+        BOB: {"tone": "stolen", "text": "Stolen by Ann, 40 ms sooner"},
+    }
+
+
+def test_a_late_right_choice_gets_the_same_notice_as_a_typed_answer():
+    battle, now = opened(new_battle())
+    battle, _ = step(battle, AskAlternatives(BOB, 0), now + 1)
+    battle, _ = step(battle, SubmitAnswer(ANN, 0, "Canberra"), now + 2)
+    right = battle.choices_for(0, BOB).index("Canberra")
+
+    battle, effects = step(battle, ChooseAlternative(BOB, 0, right), now + 2.3)
+
+    assert rejects(effects) == ["late"]
+    (late,) = sends(effects, to=BOB, kind="late")
+    assert late["method"] == "choice" and late["correct"] is True and late["sooner_ms"] == 300
+
+
+def test_only_the_first_late_attempt_counts_and_only_soon_after_the_steal():
+    battle, now = opened(new_battle())
+    battle, _ = step(battle, SubmitAnswer(ANN, 0, "Canberra"), now + 1)
+    too_late = now + 1 + TIMING.late_notice + 0.1
+
+    after_window, effects = step(battle, SubmitAnswer(BOB, 0, "Canberra"), too_late)
+    assert rejects(effects) == ["late"] and sends(effects, kind="late") == []
+    assert after_window == battle
+    battle, _ = step(battle, SubmitAnswer(BOB, 0, "Sydney"), now + 1.2)
+    again, effects = step(battle, SubmitAnswer(BOB, 0, "Canberra"), now + 1.3)
+
+    assert sends(effects, kind="late") == [] and again == battle
+    assert [a.text for a in battle.rounds[0].late] == ["Sydney"]
+
+
+def test_late_attempts_reach_the_record_but_score_nothing_and_count_in_no_statistics():
+    battle, now = opened(new_battle())
+    battle, _ = step(battle, SubmitAnswer(ANN, 0, "Canberra"), now + 1)
+    battle, _ = step(battle, SubmitAnswer(BOB, 0, "Canberra"), now + 1.5)
+
+    battle, effects, _ = play_out(battle, now + 1.5)
+
+    (save,) = [e for e in effects if isinstance(e, Save)]
+    (late,) = save.record.questions[0].late
+    assert (late.user_id, late.correct, late.points, late.at_ms) == (BOB, True, 0, 1500)
+    assert save.record.stat_deltas()["q0"].right == 1
+    assert battle.scores() == {ANN: 3, BOB: 0}
+
+
 def test_stale_timers_are_ignored():
     battle, now = opened(new_battle())
     battle, _ = step(battle, SubmitAnswer(ANN, 0, "Canberra"), now + 1)
@@ -388,6 +445,23 @@ def test_rematch_starts_when_both_accept_in_time():
     battle, effects = step(battle, OfferRematch(BOB), now + 4)
 
     assert StartRematch((ANN, BOB)) in effects and Forget() in effects
+
+
+def test_a_player_who_leaves_after_the_result_is_told_and_no_rematch_waits_for_them():
+    battle, now = opened(new_battle())
+    battle, _, now = play_out(battle, now)
+    battle, _ = step(battle, BattleSaved(), now)
+
+    battle, effects = step(battle, Disconnected(BOB), now + 1)
+    assert sends(effects, to=ANN) == [{"type": "left", "player": BOB, "battle": "b1",
+                                       "seq": battle.seq}]  # fmt: skip
+    after, effects = step(battle, OfferRematch(ANN), now + 2)
+    assert rejects(effects) == ["rematch_closed"] and after == battle
+    battle, effects = step(battle, Reconnected(BOB), now + 3)
+
+    assert sends(effects, to=ANN, kind="back") != []
+    _, effects = step(battle, OfferRematch(ANN), now + 4)
+    assert sends(effects, to=BOB, kind="rematch") != []
 
 
 def test_a_rematch_offer_after_the_window_is_refused():
