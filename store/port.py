@@ -44,6 +44,15 @@ class ContributorScore:
     points: int
 
 
+@dataclass(frozen=True, slots=True)
+class HeadToHead:
+    """One player's record against another over their battles that counted (not aborted)."""
+
+    wins: int = 0
+    losses: int = 0
+    draws: int = 0
+
+
 class StaleSubmissionError(RuntimeError):
     """The submission moved on (someone else acted first); re-read it and decide again."""
 
@@ -110,6 +119,10 @@ class Store(ABC):
     @abstractmethod
     async def battles_of(self, user_id: str, limit: int = 20) -> list[BattleRecord]:
         """The user's most recent battles, newest first."""
+
+    @abstractmethod
+    async def head_to_head(self, user_id: str, opponent_id: str) -> HeadToHead:
+        """`user_id`'s wins, losses and draws against `opponent_id`; aborted battles left out."""
 
     @abstractmethod
     async def recent_question_ids(self, user_id: str, *, limit: int, since: float) -> set[str]:

@@ -14,7 +14,7 @@ import ujson
 
 from game.questions import Question
 from game.record import BattleRecord, QuestionStats
-from store.port import UpsertResult
+from store.port import HeadToHead, UpsertResult
 from store.sqlite.connection import SQLiteFile, dumps
 
 # In QuestionStats field order: rows convert with astuple() one way and QuestionStats(*row) back.
@@ -36,6 +36,18 @@ _RECENT_QUESTION_IDS = """
         ORDER BY finished_at DESC, battle_id DESC, position DESC LIMIT ?)
     UNION
     SELECT question_id FROM question_history WHERE user_id = ? AND finished_at >= ?
+"""
+
+
+# Battles both players sat in, by outcome from the first player's side (aborted ones left out).
+_HEAD_TO_HEAD = """
+    SELECT sum(winner = ?), sum(winner IS NOT NULL AND winner != ?), sum(winner IS NULL)
+    FROM (SELECT json_extract(b.doc, '$.winner_id') AS winner
+          FROM battle_players AS me
+          JOIN battle_players AS them ON them.battle_id = me.battle_id
+          JOIN battles AS b ON b.id = me.battle_id
+          WHERE me.user_id = ? AND them.user_id = ?
+            AND json_extract(b.doc, '$.outcome') != 'aborted')
 """
 
 
@@ -137,6 +149,15 @@ class GameTables(SQLiteFile):
             (user_id, limit),
         )
         return [BattleRecord.from_dict(ujson.loads(doc)) for (doc,) in rows]
+
+    async def head_to_head(self, user_id: str, opponent_id: str) -> HeadToHead:
+        return await self._run(self._head_to_head, user_id, opponent_id)
+
+    def _head_to_head(self, user_id: str, opponent_id: str) -> HeadToHead:
+        (wins, losses, draws) = self._conn.execute(
+            _HEAD_TO_HEAD, (user_id, user_id, user_id, opponent_id)
+        ).fetchone()
+        return HeadToHead(wins or 0, losses or 0, draws or 0)
 
     async def recent_question_ids(self, user_id: str, *, limit: int, since: float) -> set[str]:
         return await self._run(self._recent_question_ids, user_id, limit, since)

@@ -20,9 +20,16 @@ from game.pipeline import (
     new_submission,
     transition,
 )
-from game.record import QuestionStats
+from game.record import Outcome, QuestionStats
 from game.signin import LINK_LIFETIME, new_token
-from store.port import ContributorScore, StaleSubmissionError, UpsertResult, User, UserKind
+from store.port import (
+    ContributorScore,
+    HeadToHead,
+    StaleSubmissionError,
+    UpsertResult,
+    User,
+    UserKind,
+)
 from tests.store.samples import make_battle, make_question
 
 ANN = User("ann", "Ann", UserKind.ACCOUNT, "ann@example.org", ("player", "moderator"), 12.5)
@@ -393,6 +400,19 @@ def test_battles_of_a_player_leave_out_battles_they_did_not_play(store, run):
     run(store.record_battle(make_battle("b2", players=["cy", "dee"])))
 
     assert [b.id for b in run(store.battles_of("ann"))] == ["b1"]
+
+
+def test_head_to_head_counts_wins_losses_and_draws_but_not_aborted_battles(store, run):
+    won = make_battle("b1", players=["ann", "bob"])
+    lost = make_battle("b2", players=["bob", "ann"])
+    drawn = replace(make_battle("b3", players=["ann", "bob"]), winner_id=None)
+    aborted = replace(won, id="b4", outcome=Outcome.ABORTED, winner_id=None)
+    elsewhere = make_battle("b5", players=["ann", "cy"])
+    for record in (won, lost, drawn, aborted, elsewhere):
+        run(store.record_battle(record))
+
+    assert run(store.head_to_head("ann", "bob")) == HeadToHead(wins=1, losses=1, draws=1)
+    assert run(store.head_to_head("bob", "cy")) == HeadToHead()
 
 
 def test_recent_question_ids_hold_the_last_limit_questions_met(store, run):
