@@ -28,6 +28,9 @@ class LocalRelay(Relay):
         for sink in list(self._sinks.get(user_id, ())):
             sink.deliver(message)
 
+    async def online(self) -> int:
+        return len(self._sinks)
+
 
 class LocalPool(Pool):
     def __init__(self) -> None:

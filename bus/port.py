@@ -38,6 +38,10 @@ class Relay(ABC):
         Never blocks: messages to one player arrive in the order they were given.
         """
 
+    @abstractmethod
+    async def online(self) -> int:
+        """How many players have a connection open, in every process (a few seconds old)."""
+
 
 class Pool(ABC):
     """Players waiting for an opponent."""

@@ -3,7 +3,8 @@
 Redis carries four things, all under one key prefix:
 - the matchmaking pool: a list of waiting user ids in arrival order plus two hashes (the
   seeker as JSON, and their category), changed only by Lua scripts, so pairing is atomic;
-- presence: a counter per player of their open connections in every process;
+- presence: a counter per player of their open connections in every process, and each
+  process's count of its connected players (a key that lapses unless the process renews it);
 - messages to players: one channel per player, which a process subscribes to while that player
   has a connection there;
 - commands to battles: one channel per player, which the process running their battle
@@ -33,6 +34,7 @@ PREFIX = "kwissle:"
 PRESENCE_SECONDS = 3600  # a counter left by a crashed process lapses after this
 OWNER_SECONDS = 60.0  # a battle key lapses this long after its process stops refreshing it
 SUBSCRIBE_SECONDS = 5.0
+ONLINE_SECONDS = 15.0  # a process's count of its players lapses this long after its last report
 
 # KEYS: queue, entries, categories. ARGV: user id, entry, category ("" for any).
 # Mirrors game.matchmaking.find_partner: first compatible in arrival order, never oneself.
@@ -252,18 +254,26 @@ class RedisRelay(Relay):
     """Each message goes to the player's channel; every process with a connection of that
     player subscribes to it and delivers to its own connections."""
 
-    def __init__(self, client: Redis, *, prefix: str = PREFIX) -> None:
+    def __init__(
+        self, client: Redis, *, prefix: str = PREFIX, online_seconds: float = ONLINE_SECONDS
+    ) -> None:
         self._client = client
         self._prefix = prefix
         self._channel_prefix = f"{prefix}to:"
+        self._online_ttl = max(1, round(online_seconds))
         self._sinks: dict[str, list[Sink]] = {}
         self._publisher = _Publisher(client)
         self._subscriber = _Subscriber(client, self._received)
         self._detach = client.register_script(_DETACH)
+        self._process = uuid.uuid4().hex
+        self._online_set = f"{prefix}online"
+        self._reporter: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         self._publisher.start()
-        await self._subscriber.start(f"{self._prefix}relay:{uuid.uuid4().hex}")
+        await self._subscriber.start(f"{self._prefix}relay:{self._process}")
+        await self._report_online()
+        self._reporter = asyncio.ensure_future(self._keep_reporting())
 
     async def attach(self, user_id: str, sink: Sink) -> None:
         self._sinks.setdefault(user_id, []).append(sink)
@@ -288,6 +298,34 @@ class RedisRelay(Relay):
     def deliver(self, user_id: str, message: dict[str, Any]) -> None:
         self._publisher.publish(self._channel_prefix + user_id, json.dumps(message))
 
+    async def online(self) -> int:
+        """The sum of every live process's count; a player connected to two counts twice."""
+        processes = sorted(str(p) for p in await self._client.smembers(self._online_set))
+        if not processes:
+            return 0
+        counts = await self._client.mget([self._online_key(p) for p in processes])
+        lapsed = [p for p, count in zip(processes, counts, strict=True) if count is None]
+        if lapsed:
+            await self._client.srem(self._online_set, *lapsed)
+        return sum(int(count) for count in counts if count is not None)
+
+    def _online_key(self, process: str) -> str:
+        return f"{self._online_set}:{process}"
+
+    async def _report_online(self) -> None:
+        async with self._client.pipeline(transaction=False) as pipe:
+            pipe.set(self._online_key(self._process), len(self._sinks), ex=self._online_ttl)
+            pipe.sadd(self._online_set, self._process)
+            await pipe.execute()
+
+    async def _keep_reporting(self) -> None:
+        while True:
+            await asyncio.sleep(self._online_ttl / 3)
+            try:
+                await self._report_online()
+            except Exception:
+                log.exception("could not report this process's players online")
+
     def _presence(self, user_id: str) -> str:
         return f"{self._prefix}presence:{user_id}"
 
@@ -298,6 +336,12 @@ class RedisRelay(Relay):
             sink.deliver(message)
 
     async def close(self) -> None:
+        if self._reporter is not None:
+            self._reporter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reporter
+            await self._client.delete(self._online_key(self._process))
+            await self._client.srem(self._online_set, self._process)
         await self._publisher.close()
         await self._subscriber.close()
 

@@ -6,7 +6,7 @@ import tornado.web
 from sockjs.tornado import SockJSRouter
 
 from bus.port import Relay
-from handlers import auth, pages, questions
+from handlers import auth, lobby, pages, questions
 from handlers.base import web_settings
 from settings import Settings
 from sockets.arena import Arena
@@ -58,6 +58,8 @@ def make_game_app(
         (r"/rules", pages.RulesHandler, with_store),
         (r"/rules/answers", pages.AnswerRulesHandler, with_store),
         (r"/battles/([0-9a-f]{32})", pages.ReplayHandler, with_store),
+        (r"/online", lobby.OnlineHandler, {"store": store, "relay": relay}),
+        (rf"/versus/({lobby.USER_ID})", lobby.VersusHandler, with_store),
         (r"/questions/new", questions.NewQuestionHandler, with_limit),
         (r"/questions/mine", questions.MyQuestionsHandler, with_limit),
         (r"/questions/report", questions.ReportHandler, with_store),

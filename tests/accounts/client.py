@@ -99,7 +99,7 @@ class AppTestCase(AsyncHTTPTestCase):
         self.settings = load_settings(env)
         self.store = SQLiteStore(self.var / "kwissle.db")
         self.io_loop.run_sync(self.store.open)
-        relay = LocalRelay()
+        self.relay = relay = LocalRelay()
         arena = Arena(
             store=self.store,
             pool=LocalPool(),

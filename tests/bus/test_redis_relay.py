@@ -24,11 +24,13 @@ class Sink:
 
 
 @asynccontextmanager
-async def two_processes(redis_url: str, kind: type[Any]) -> AsyncIterator[tuple[Any, Any]]:
+async def two_processes(
+    redis_url: str, kind: type[Any], **options: Any
+) -> AsyncIterator[tuple[Any, Any]]:
     """Two opened adapters of `kind` on one Redis, each with its own client, sharing a prefix."""
     prefix = f"test:{uuid.uuid4().hex}:"
     clients = [connect(redis_url), connect(redis_url)]
-    parts = [kind(client, prefix=prefix) for client in clients]
+    parts = [kind(client, prefix=prefix, **options) for client in clients]
     for part in parts:
         await part.open()
     try:
@@ -159,5 +161,48 @@ def test_a_held_battle_stays_registered_while_its_process_refreshes_it(redis_url
         await router.close()
         assert await router.running("b1") is False
         await client.aclose()
+
+    asyncio.run(scenario())
+
+
+async def eventually(read: Any, expected: int) -> None:
+    """Reads until `read()` gives `expected`; the counts are renewed on a timer."""
+    async with asyncio.timeout(5):
+        while await read() != expected:
+            await asyncio.sleep(0.05)  # polling Redis for a value a timer writes
+
+
+def test_players_online_are_counted_across_processes(redis_url):
+    async def scenario() -> None:
+        async with two_processes(redis_url, RedisRelay, online_seconds=1) as (one, two):
+            tab1, tab2, other = Sink(), Sink(), Sink()
+            await one.attach("ann", tab1)
+            await one.attach("ann", tab2)
+            await two.attach("bob", other)
+
+            await eventually(one.online, 2)
+            assert await two.online() == 2
+            await two.detach("bob", other)
+            await eventually(one.online, 1)
+
+    asyncio.run(scenario())
+
+
+def test_a_process_that_stops_reporting_drops_out_of_the_count(redis_url):
+    async def scenario() -> None:
+        prefix = f"test:{uuid.uuid4().hex}:"
+        clients = [connect(redis_url), connect(redis_url)]
+        stays, dies = (RedisRelay(c, prefix=prefix, online_seconds=1) for c in clients)
+        for relay in (stays, dies):
+            await relay.open()
+        await dies.attach("ann", Sink())
+        await eventually(stays.online, 1)
+
+        dies._reporter.cancel()  # as if its process were killed: no close, no clean-up
+
+        await eventually(stays.online, 0)
+        await stays.close()
+        for client in clients:
+            await client.aclose()
 
     asyncio.run(scenario())

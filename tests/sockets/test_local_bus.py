@@ -60,3 +60,19 @@ def test_the_relay_reaches_every_open_connection_of_a_player_and_only_theirs():
         assert await relay.detach("ann", tab2) is True
 
     asyncio.run(scenario())
+
+
+def test_players_online_count_each_player_once_however_many_tabs():
+    async def scenario():
+        relay = LocalRelay()
+        tabs = [Sink(), Sink(), Sink()]
+        await relay.attach("ann", tabs[0])
+        await relay.attach("ann", tabs[1])
+        await relay.attach("bob", tabs[2])
+        assert await relay.online() == 2
+
+        await relay.detach("bob", tabs[2])
+
+        assert await relay.online() == 1
+
+    asyncio.run(scenario())

@@ -1,0 +1,34 @@
+"""Small JSON answers the lobby and the result screen ask for: players online, head-to-head."""
+
+from __future__ import annotations
+
+import tornado.web
+
+from bus.port import Relay
+from handlers.base import BaseHandler
+from store.port import Store
+
+USER_ID = r"[A-Za-z0-9_-]{1,64}"
+
+
+class OnlineHandler(BaseHandler):
+    """GET /online: {"players": how many have the game open now, in every process}."""
+
+    def initialize(self, store: Store, relay: Relay) -> None:  # type: ignore[override]
+        super().initialize(store)
+        self.relay = relay
+
+    async def get(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.write({"players": await self.relay.online()})
+
+
+class VersusHandler(BaseHandler):
+    """GET /versus/<opponent id>: the signed-in player's wins, losses and draws against them."""
+
+    async def get(self, opponent_id: str) -> None:
+        if self.user is None:
+            raise tornado.web.HTTPError(403, "Pick a nickname first.")
+        record = await self.store.head_to_head(self.user.id, opponent_id)
+        self.set_header("Cache-Control", "no-store")
+        self.write({"wins": record.wins, "losses": record.losses, "draws": record.draws})

@@ -1,0 +1,45 @@
+"""The lobby's JSON answers: players online now, and a player's record against an opponent."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+from tests.accounts.client import AppTestCase, CookieClient
+from tests.store.samples import make_battle
+
+
+class Tab:
+    def deliver(self, message: dict) -> None:
+        pass
+
+
+class LobbyTest(AppTestCase):
+    def test_players_online_counts_each_player_with_the_game_open_once(self):
+        for user_id in ("ann", "ann", "bob"):
+            self.run_sync(self.relay.attach(user_id, Tab()))
+
+        response = self.fetch("/online")
+
+        assert json.loads(response.body) == {"players": 2}
+        assert response.headers["Cache-Control"] == "no-store"
+
+    def test_head_to_head_is_told_from_the_asking_players_side(self):
+        guest = CookieClient(self)
+        guest.post("/guest", nickname="Ann")
+        me = re.search(r'data-user-id="([^"]+)"', guest.get("/").body.decode()).group(1)
+        won = make_battle("b1", players=[me, "bob"])
+        for record in (won, replace(won, id="b2"), make_battle("b3", players=["bob", me])):
+            self.run_sync(self.store.record_battle(record))
+
+        mine = json.loads(guest.get("/versus/bob").body)
+        nobody = json.loads(guest.get("/versus/cyd").body)
+
+        assert mine == {"wins": 2, "losses": 1, "draws": 0}
+        assert nobody == {"wins": 0, "losses": 0, "draws": 0}
+
+    def test_head_to_head_needs_a_player(self):
+        response = self.fetch("/versus/bob", raise_error=False)
+
+        assert response.code == 403
