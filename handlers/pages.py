@@ -13,25 +13,33 @@ import tornado.web
 from game.nickname import MAX_LENGTH, NicknameError, validate_nickname
 from game.questions import CATEGORIES
 from handlers.base import BaseHandler
+from handlers.played import played_by
 from sockets.auth import Identity, issue_token
 from store.port import User
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-class HomeHandler(BaseHandler):
-    def get(self) -> None:
-        self._render_home(error=None)
+RECENT_BATTLES = 5
 
-    def _render_home(self, error: str | None, typed: str = "") -> None:
+
+class HomeHandler(BaseHandler):
+    async def get(self) -> None:
+        await self._render_home(error=None)
+
+    async def _render_home(self, error: str | None, typed: str = "") -> None:
         user = self.user
         token = None
+        battles = []
         if user is not None:
             token = issue_token(self.settings["cookie_secret"], Identity(user.id, user.nickname))
+            records = await self.store.battles_of(user.id, limit=RECENT_BATTLES)
+            battles = [played_by(record, user.id) for record in records]
         self.render(
             "home.html",
             user=user,
             token=token,
+            battles=battles,
             categories=CATEGORIES,
             error=error,
             typed=typed,  # a refused nickname, kept in the field to correct
@@ -49,7 +57,7 @@ class GuestHandler(HomeHandler):
             nickname = validate_nickname(typed)
         except NicknameError as error:
             self.set_status(400)
-            self._render_home(error=str(error), typed=typed)
+            await self._render_home(error=str(error), typed=typed)
             return
         user = self.user
         if user is None:

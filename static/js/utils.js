@@ -32,3 +32,9 @@ export function tick(ms, render) {
   step();
   return () => clearInterval(timer);
 }
+
+/** "1 player", "3 players". */
+export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Whether the player asked to be spared motion; animations in CSS stop by themselves. */
+export const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;

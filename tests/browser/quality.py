@@ -30,15 +30,25 @@ from playwright.sync_api import ConsoleMessage, Page
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "tour"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CONTAINER = ".card"
+# Boxes a control or a line of text must stay inside: cards, and the battle screen's panels.
+CONTAINER = ".card, .player, .question-card, .reveal, .result, .intro"
 MAX_CHECK_PX = 32
 FAILING_IMPACTS = ("serious", "critical")
 
 _SHIFT_OBSERVER = """
 window.__kwissleShift = 0;
+window.__kwissleShifted = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
-    if (!entry.hadRecentInput) window.__kwissleShift += entry.value;
+    if (entry.hadRecentInput) continue;
+    window.__kwissleShift += entry.value;
+    const names = entry.sources.map((source) => {
+      const node = source.node;
+      if (!node || !node.tagName) return "(gone)";
+      return node.tagName.toLowerCase() + (node.id ? "#" + node.id : "")
+        + [...node.classList].map((c) => "." + c).join("");
+    });
+    window.__kwissleShifted.push(entry.value.toFixed(3) + " " + names.join(", "));
   }
 }).observe({type: "layout-shift", buffered: true});
 """
@@ -108,6 +118,14 @@ async (impacts) => {
 }
 """
 
+# Lets transitions and entrances finish (looping animations go on), so that what is checked
+# and photographed is the page at rest, not half faded in.
+_SETTLE = """
+() => Promise.all(document.getAnimations()
+  .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+  .map((a) => a.finished.catch(() => null)))
+"""
+
 _errors: dict[Page, list[str]] = {}
 
 
@@ -139,15 +157,21 @@ def layout_shift(page: Page) -> float:
     return float(page.evaluate("window.__kwissleShift"))
 
 
+def shifted_elements(page: Page) -> list[str]:
+    """Each layout shift since the last reset: its score and the elements that moved."""
+    return list(page.evaluate("window.__kwissleShifted"))
+
+
 def reset_layout_shift(page: Page) -> None:
     """Start summing layout shifts afresh, e.g. before a state change worth measuring."""
-    page.evaluate("window.__kwissleShift = 0")
+    page.evaluate("window.__kwissleShift = 0; window.__kwissleShifted = []")
 
 
 def assert_clean(page: Page, name: str, viewport_label: str) -> None:
     """Screenshot the page as test-artifacts/tour/NAME-VIEWPORT_LABEL.png, then fail with every
     problem found (see the module docstring). The page must have been `watch`ed."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate(_SETTLE)
     page.screenshot(path=ARTIFACTS / f"{name}-{viewport_label}.png", full_page=True)
     problems: list[str] = page.evaluate(_LAYOUT_PROBLEMS, [CONTAINER, MAX_CHECK_PX])
     problems += _errors[page]

@@ -97,8 +97,8 @@ def test_two_players_play_a_whole_battle_in_the_browser(join: Callable[..., Page
     typist.click("#play")
     picker.click("#play")
     _wait_state(typist, "countdown")
-    expect(typist.locator("#opponent-name")).to_have_text("Bo")
-    expect(picker.locator("#opponent-name")).to_have_text("Ada")
+    expect(typist.locator(".player-them .player-name")).to_have_text("Bo")
+    expect(picker.locator(".player-them .player-name")).to_have_text("Ada")
     expected = {"typist": 0, "picker": 0}
     for n in range(1, 11):
         for page in (typist, picker):
@@ -118,7 +118,7 @@ def test_two_players_play_a_whole_battle_in_the_browser(join: Callable[..., Page
         elif n == WRONG_TYPED_AT:
             typist.fill("#answer", "certainly not this")
             typist.press("#answer", "Enter")
-            expect(picker.locator("#feed")).to_contain_text("Ada answered: wrong", timeout=WAIT_MS)
+            expect(picker.locator("#feed")).to_contain_text("Ada answered wrong", timeout=WAIT_MS)
             picker.keyboard.press(right_choice)
             expected["picker"] += 1
         else:
@@ -129,6 +129,7 @@ def test_two_players_play_a_whole_battle_in_the_browser(join: Callable[..., Page
             _wait_state(page, "reveal")
             expect(page.locator("#reveal-answer")).to_have_text(question["answer"])
         if n == WRONG_TYPED_AT:
+            typist.click("#report summary")
             typist.click("#report .report-kind[data-kind='judged-wrongly']")
             expect(typist.locator("#report-note")).to_have_text(
                 "Thanks — a moderator will look at it.", timeout=WAIT_MS
@@ -143,7 +144,7 @@ def test_two_players_play_a_whole_battle_in_the_browser(join: Callable[..., Page
     expect(typist.locator("#result-headline")).to_have_text("You won!")
     expect(picker.locator("#result-headline")).to_have_text("You lost")
     expect(typist.locator("#result-scores")).to_have_text(
-        f"You {expected['typist']} – {expected['picker']} Bo"
+        f"Ada {expected['typist']} – {expected['picker']} Bo"
     )
     typist.click("#replay-link")
     expect(typist.locator("h1")).to_have_text("You won")
@@ -159,15 +160,18 @@ def test_a_reload_during_a_question_restores_the_battle(join: Callable[..., Page
         _wait_question(page, 1)
     question = bank[stayer.locator("#question-text").inner_text()]
 
-    reloader.reload()
+    asked: list[str] = []
+    reloader.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    reloader.reload()  # leaving a battle asks first; the player insists
     _wait_question(reloader, 1)
+    assert asked == ["beforeunload"]
     expect(reloader.locator("#question-text")).to_have_text(question["text"])
-    expect(reloader.locator("#opponent-name")).to_have_text("Cy")
+    expect(reloader.locator(".player-them .player-name")).to_have_text("Cy")
     stayer.fill("#answer", question["answer"])
     stayer.press("#answer", "Enter")
 
     _wait_state(reloader, "reveal")
-    expect(reloader.locator("#reveal-taken")).to_contain_text("Cy took it")
+    expect(reloader.locator("#story")).to_contain_text("Cy took it")
 
 
 def test_a_lone_player_can_take_the_practice_bot(join: Callable[..., Page]) -> None:

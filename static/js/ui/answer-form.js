@@ -4,12 +4,13 @@ import { $ } from '../utils.js';
 
 export default class AnswerForm {
   constructor({ onAnswer, onAskChoices }) {
+    this._form = $('#answer-form');
     this._input = $('#answer');
     this._send = $('#send');
     this._ask = $('#show-choices');
     this._open = false;
     this._onAskChoices = onAskChoices;
-    $('#answer-form').addEventListener('submit', (event) => {
+    this._form.addEventListener('submit', (event) => {
       event.preventDefault();
       const text = this._input.value.trim();
       if (this._open && text) onAnswer(text);
@@ -20,6 +21,7 @@ export default class AnswerForm {
 
   /** Ready for a new question: empty, enabled, focused. */
   open() {
+    this._form.classList.remove('shake');
     this._input.value = '';
     this._setOpen(true);
     this._input.focus();
@@ -29,6 +31,13 @@ export default class AnswerForm {
   lock(text = this._input.value) {
     this._input.value = text;
     this._setOpen(false);
+  }
+
+  /** The server said this attempt was wrong: shake it red. */
+  shake() {
+    this._form.classList.remove('shake');
+    void this._form.offsetWidth; // restart the animation
+    this._form.classList.add('shake');
   }
 
   /** Undoes a lock the server refused, keeping what was typed. */

@@ -1,6 +1,7 @@
 // The four alternatives of one question, labelled 1-4; a click or the digit key picks one, once.
 // The group names its question (data-index) and is emptied when a new question arrives, so the
-// previous question's alternatives are never in the page, not even hidden.
+// previous question's alternatives are never in the page, not even hidden. At the reveal they
+// stay: the right one green, your wrong pick red, the opponent's pick marked.
 import { $, $$ } from '../utils.js';
 
 export default class Choices {
@@ -19,6 +20,11 @@ export default class Choices {
     });
   }
 
+  /** Whether alternatives are on screen. */
+  get shown() {
+    return !this._group.hidden;
+  }
+
   /** Shows question `index`'s `choices` in place of the answer box; `picked` marks one chosen. */
   show(index, choices, picked = null) {
     this._group.dataset.index = String(index);
@@ -31,15 +37,30 @@ export default class Choices {
     if (this._open) this._buttons[0].focus();
   }
 
+  /** At the reveal: marks the `answer`, my wrong pick and `theirPick` ({name, text}), if any. */
+  reveal(answer, theirPick = null) {
+    this._setOpen(false);
+    for (const button of this._buttons) {
+      const text = $('.choice-text', button).textContent;
+      button.classList.toggle('is-right', text === answer);
+      button.classList.toggle('is-wrong-pick', button.classList.contains('picked') && text !== answer);
+      const theirs = theirPick !== null && text === theirPick.text;
+      button.classList.toggle('their-pick', theirs);
+      if (theirs) button.dataset.theirPick = `${theirPick.name}’s pick`;
+      else delete button.dataset.theirPick;
+    }
+  }
+
   /** Hides and forgets the alternatives shown. */
   clear() {
     this._setOpen(false);
     this._group.hidden = true;
     delete this._group.dataset.index;
-    this._buttons.forEach((button) => {
+    for (const button of this._buttons) {
       $('.choice-text', button).textContent = '';
-      button.classList.remove('picked');
-    });
+      button.classList.remove('picked', 'is-right', 'is-wrong-pick', 'their-pick');
+      delete button.dataset.theirPick;
+    }
   }
 
   /** Lets a refused pick be made again. */

@@ -14,7 +14,17 @@ export default class Intro {
     this._stop();
     const known = typeof ms === 'number';
     this._count.classList.toggle('words', !known);
-    if (known) this._stop = tick(ms, (left) => { this._count.textContent = left ? secondsLeft(left) : 'Go!'; });
-    else this._count.textContent = 'Get ready';
+    if (!known) {
+      this._count.textContent = 'Get ready';
+      return;
+    }
+    this._stop = tick(ms, (left) => {
+      const text = left ? String(secondsLeft(left)) : 'Go!';
+      if (text === this._count.textContent) return;
+      this._count.textContent = text;
+      this._count.classList.remove('tick');
+      void this._count.offsetWidth; // restart the pop for each number
+      this._count.classList.add('tick');
+    });
   }
 }

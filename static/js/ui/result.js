@@ -1,37 +1,55 @@
-// The end of a battle: win, draw or loss, the scores, the replay link, Play again and Rematch.
-import { $ } from '../utils.js';
+// The end of a battle: win, draw or loss, the scores, the question-by-question breakdown, your
+// figures, the record between the two players, the replay (to open or share), and Rematch with
+// the time left to accept it, refused with the reason when the opponent has left.
+import { $, el, plural, secondsLeft, seconds, tick } from '../utils.js';
 import Note from './note.js';
 
+const DOT_WORDS = { typed: 'typed', choice: 'choice', wrong: 'wrong', late: 'late', none: 'none' };
+
 export default class Result {
-  constructor({ onPlayAgain, onRematch }) {
+  constructor({ onPlayAgain, onRematch, onShare }) {
     this._rematch = $('#rematch');
     this.note = new Note($('#rematch-note'));
-    this._expiry = 0;
+    this._shareNote = new Note($('#share-note'));
+    this._stop = () => {};
+    this._open = false;
+    this._sent = false;
+    this._left = false;
     this._opponent = null;
     $('#play-again').addEventListener('click', onPlayAgain);
     this._rematch.addEventListener('click', () => {
+      this._sent = true;
       this._rematch.disabled = true;
       onRematch();
     });
+    $('#share').addEventListener('click', async () => this._shareNote.show(await onShare($('#replay-link').href), 6000));
   }
 
-  /** `me` and `opponent` are {id, name}. Returns the headline, to announce. */
-  render(result, me, opponent) {
+  /** `me` and `opponent` are {id, name, bot}; `log` is the BattleLog. Returns the headline. */
+  render(result, log, me, opponent) {
     this._opponent = opponent;
     const [headline, tone, detail] = outcome(result, me, opponent);
-    const section = $('#result');
-    section.className = `result tone-${tone}`;
+    $('#result').className = `result tone-${tone}`;
     $('#result-headline').textContent = headline;
     $('#result-detail').textContent = detail;
-    $('#result-scores').textContent =
-      `You ${result.scores[me.id] ?? 0} – ${result.scores[opponent.id] ?? 0} ${opponent.name}`;
+    const scores = $('#result-scores');
+    scores.replaceChildren(
+      el('span', 'me', `${me.name} ${result.scores[me.id] ?? 0}`), ' – ',
+      el('span', 'them', `${result.scores[opponent.id] ?? 0} ${opponent.name}`),
+    );
     $('#replay-link').href = result.replay;
-    this._rematch.textContent = 'Rematch';
-    this._rematch.disabled = false;
-    this.note.clear();
-    clearTimeout(this._expiry);
-    this._expiry = setTimeout(() => this.rematchClosed(), result.rematch_ms ?? 0);
-    return `${headline}. ${$('#result-scores').textContent}`;
+    $('.breakdown-them').textContent = opponent.name;
+    this._breakdown(log, me, opponent);
+    this._stats(log.stats(me.id));
+    $('#head-to-head').textContent = '';
+    this._startRematchClock(result);
+    return `${headline} ${scores.textContent}`;
+  }
+
+  /** Your record against this opponent (the battle just played included). */
+  headToHead({ wins, losses, draws }) {
+    $('#head-to-head').textContent =
+      `You against ${this._opponent.name}: ${plural(wins, 'win')}, ${losses} loss${losses === 1 ? '' : 'es'}, ${plural(draws, 'draw')}.`;
   }
 
   rematchSent() {
@@ -39,15 +57,79 @@ export default class Result {
   }
 
   rematchWanted() {
-    this._rematch.textContent = 'Accept rematch';
+    if (!this._open) return;
+    this._rematch.firstChild.textContent = 'Accept rematch';
     this.note.show(`${this._opponent.name} wants a rematch!`, 0);
   }
 
-  rematchClosed() {
-    clearTimeout(this._expiry);
-    this._rematch.disabled = true;
-    this.note.show('The rematch offer has expired.', 0);
+  /** The opponent left (true) or came back (false) while the rematch was open. */
+  opponentLeft(left) {
+    this._left = left;
+    this._drawRematch();
+    if (left) this.note.show(`${this._opponent.name} has left — no rematch.`, 0);
+    else if (this._open) this.note.show(`${this._opponent.name} is back.`, 0);
   }
+
+  rematchClosed(reason = 'The rematch offer has expired.') {
+    this._stop();
+    this._open = false;
+    this._drawRematch();
+    this.note.show(reason, 0);
+  }
+
+  _startRematchClock(result) {
+    this._stop();
+    this._open = result.outcome !== 'aborted';
+    this._sent = false;
+    this._left = false;
+    this.note.clear();
+    this._rematch.replaceChildren(document.createTextNode('Rematch'), el('span', 'rematch-clock'));
+    this._drawRematch();
+    if (!this._open) return;
+    this._stop = tick(result.rematch_ms ?? 0, (left) => {
+      if (left === 0) this.rematchClosed();
+      else $('.rematch-clock', this._rematch).textContent = ` (${secondsLeft(left)}\u00a0s)`;
+    });
+  }
+
+  _drawRematch() {
+    this._rematch.disabled = !this._open || this._sent || this._left;
+    if (!this._open) $('.rematch-clock', this._rematch).textContent = '';
+  }
+
+  _breakdown(log, me, opponent) {
+    const rows = Array.from({ length: log.count }, (_, i) => {
+      const row = el('tr');
+      row.append(el('td', '', String(i + 1)), cell(log, i, me.id), cell(log, i, opponent.id));
+      return row;
+    });
+    $('#breakdown tbody').replaceChildren(...rows);
+  }
+
+  _stats({ right, played, typed, choice, averageMs, fastestMs }) {
+    const figures = [
+      ['Right answers', `${right}/${played}`],
+      ['Typed / choices', `${typed} / ${choice}`],
+      ['Average right', averageMs === null ? '–' : `${seconds(averageMs)}\u00a0s`],
+      ['Fastest', fastestMs === null ? '–' : `${seconds(fastestMs)}\u00a0s`],
+    ];
+    $('#result-stats').replaceChildren(...figures.map(([term, value]) => {
+      const item = el('div');
+      item.append(el('dt', '', term), el('dd', '', value));
+      return item;
+    }));
+  }
+}
+
+function cell(log, index, playerId) {
+  const result = log.outcome(index, playerId) ?? 'none';
+  const ms = log.time(index, playerId);
+  const td = el('td');
+  const box = el('span', 'cell');
+  box.append(el('span', `dot dot-${result}`), el('span', '', DOT_WORDS[result]));
+  if (ms !== null) box.append(el('span', 'time', `${seconds(ms)}\u00a0s`));
+  td.append(box);
+  return td;
 }
 
 function outcome(result, me, opponent) {

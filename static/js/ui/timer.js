@@ -1,14 +1,17 @@
-// The question countdown: seconds and a shrinking bar drawn toward the server's deadline.
-// It only shows time; the server alone decides when a question closes.
+// The question's clock: a bar that shrinks and the seconds in a ring, drawn toward the server's
+// deadline; urgent (red, pulsing) in the last five seconds. It only shows time: the server alone
+// decides when a question closes.
 import { $, secondsLeft } from '../utils.js';
 
-const LOW_MS = 5000;
+const URGENT_MS = 5000;
 
 export default class Timer {
-  constructor() {
+  /** `onUrgentSecond(seconds)` is called as each of the last five seconds begins. */
+  constructor({ onUrgentSecond = () => {} } = {}) {
     this._element = $('#countdown');
     this._seconds = $('.countdown-seconds', this._element);
     this._bar = $('.countdown-bar', this._element);
+    this._onUrgentSecond = onUrgentSecond;
     this._frame = 0;
   }
 
@@ -16,11 +19,18 @@ export default class Timer {
   start(remainingMs, totalMs, lagMs) {
     this.stop();
     const deadline = performance.now() + remainingMs - lagMs;
+    let shown = null;
     const draw = () => {
       const left = Math.max(0, deadline - performance.now());
-      this._seconds.textContent = secondsLeft(left);
+      const seconds = secondsLeft(left);
       this._bar.style.transform = `scaleX(${totalMs ? left / totalMs : 0})`;
-      this._element.classList.toggle('low', left < LOW_MS);
+      if (seconds !== shown) {
+        this._seconds.textContent = seconds;
+        const urgent = left > 0 && left <= URGENT_MS;
+        this._element.classList.toggle('urgent', urgent);
+        if (urgent && shown !== null) this._onUrgentSecond(seconds);
+        shown = seconds;
+      }
       if (left > 0) this._frame = requestAnimationFrame(draw);
     };
     draw();
@@ -28,5 +38,6 @@ export default class Timer {
 
   stop() {
     cancelAnimationFrame(this._frame);
+    this._element.classList.remove('urgent');
   }
 }
