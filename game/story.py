@@ -33,14 +33,18 @@ class Verdict:
     text: str
 
 
+# Between a number and its unit, so that a line never breaks there.
+NBSP = "\u00a0"
+
+
 def duration(ms: int) -> str:
     """A time taken: "1.3 s"."""
-    return f"{ms / 1000:.1f} s"
+    return f"{ms / 1000:.1f}{NBSP}s"
 
 
 def margin(ms: int) -> str:
     """A race's margin: "40 ms" below a second, "1.2 s" above."""
-    return f"{ms} ms" if ms < 1000 else duration(ms)
+    return f"{ms}{NBSP}ms" if ms < 1000 else duration(ms)
 
 
 def taking_attempt(entry: QuestionEntry) -> AttemptEntry | None:

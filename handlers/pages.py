@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import markdown
 import tornado.web
 
 from game.nickname import MAX_LENGTH, NicknameError, validate_nickname
-from game.questions import CATEGORIES
+from game.questions import CATEGORIES, Question
+from game.record import AttemptEntry, QuestionEntry
+from game.story import Verdict, attempt_note, verdict
 from handlers.base import BaseHandler
 from handlers.played import played_by
 from sockets.auth import Identity, issue_token
@@ -91,25 +94,58 @@ class AnswerRulesHandler(BaseHandler):
         self.render("answers.html", body_html=_answers_html())
 
 
+@dataclass(frozen=True)
+class ReplayRow:
+    """One attempt on the replay page, told as the live reveal told it."""
+
+    name: str
+    attempt: AttemptEntry
+    note: str
+    tone: str  # right, wrong, late
+
+
+@dataclass(frozen=True)
+class ReplayQuestion:
+    question: Question | None  # None when the bank no longer has it
+    verdict: Verdict
+    rows: list[ReplayRow]
+
+
 class ReplayHandler(BaseHandler):
+    """GET /battles/<id>: every question of a stored battle, told from the viewer's seat (or a
+    spectator's), with the same one-line stories the players saw live."""
+
     async def get(self, battle_id: str) -> None:
         record = await self.store.get_battle(battle_id)
         if record is None:
             raise tornado.web.HTTPError(404, "No battle with that id.")
-        questions = {}
-        for entry in record.questions:
-            question = await self.store.get_question(entry.question_id)
-            if question is not None:
-                questions[question.id] = question
-        nicknames = {p.user_id: p.nickname for p in record.players}
-        viewer_id = self.user.id if self.user else None
-        self.render(
-            "replay.html",
-            record=record,
-            questions=questions,
-            nicknames=nicknames,
-            viewer_id=viewer_id,
-        )
+        names = {p.user_id: p.nickname for p in record.players}
+        viewer_id = self.user.id if self.user and self.user.id in names else None
+        questions = [
+            ReplayQuestion(
+                await self.store.get_question(entry.question_id),
+                verdict(entry, viewer_id, names),
+                [
+                    ReplayRow(names.get(a.user_id, "someone"), a, attempt_note(entry, a), tone)
+                    for a, tone in _told(entry, viewer_id)
+                ],
+            )
+            for entry in record.questions
+        ]
+        self.render("replay.html", record=record, questions=questions, viewer_id=viewer_id)
+
+
+def _told(entry: QuestionEntry, viewer_id: str | None) -> list[tuple[AttemptEntry, str]]:
+    """Every attempt at a question in the order made, late ones last, with its tone: the
+    viewer's own mistakes are errors, anyone else's only someone else's miss."""
+
+    def tone(attempt: AttemptEntry, late: bool) -> str:
+        if attempt.correct:
+            return "late" if late else "right"
+        return "wrong" if viewer_id in (None, attempt.user_id) else "them-wrong"
+
+    in_time = [(a, tone(a, late=False)) for a in entry.attempts]
+    return in_time + [(a, tone(a, late=True)) for a in entry.late]
 
 
 class NotFoundHandler(BaseHandler):

@@ -285,10 +285,10 @@ def test_a_late_attempt_is_told_to_both_players_with_the_same_story():
 
     to_ann, to_bob = sends(effects, to=ANN, kind="late"), sends(effects, to=BOB, kind="late")
     assert to_ann == to_bob and to_ann[0]["by"] == BOB
-    assert to_ann[0]["note"] == "right, but 40 ms too late"
+    assert to_ann[0]["note"] == "right, but 40\u00a0ms too late"
     assert to_ann[0]["story"] == {
-        ANN: {"tone": "took", "text": "+3 — you took it in 3.0 s, 40 ms ahead of Bob"},
-        BOB: {"tone": "stolen", "text": "Stolen by Ann, 40 ms sooner"},
+        ANN: {"tone": "took", "text": "+3 — you took it in 3.0\u00a0s, 40\u00a0ms ahead of Bob"},
+        BOB: {"tone": "stolen", "text": "Stolen by Ann, 40\u00a0ms sooner"},
     }
 
 

@@ -37,12 +37,12 @@ NOBODY = QuestionEntry("q3", attempts=(typed(ANN, "Perth", False, 4000, "not the
 @pytest.mark.parametrize(
     ("entry", "viewer", "tone", "text"),
     [
-        (RACE, ANN, Tone.TOOK, "+3 — you took it in 1.3 s, 40 ms ahead of Bob"),
-        (RACE, BOB, Tone.STOLEN, "Stolen by Ann, 40 ms sooner"),
-        (RACE, None, Tone.WATCHED, "Ann took it in 1.3 s, 40 ms ahead of Bob"),
-        (TAKEN_AFTER_A_MISS, BOB, Tone.TOOK, "+1 — you took it in 2.1 s"),
-        (TAKEN_AFTER_A_MISS, ANN, Tone.LOST, "Bob took it in 2.1 s"),
-        (TAKEN_AFTER_A_MISS, "u-eve", Tone.WATCHED, "Bob took it in 2.1 s"),
+        (RACE, ANN, Tone.TOOK, "+3 — you took it in 1.3\u00a0s, 40\u00a0ms ahead of Bob"),
+        (RACE, BOB, Tone.STOLEN, "Stolen by Ann, 40\u00a0ms sooner"),
+        (RACE, None, Tone.WATCHED, "Ann took it in 1.3\u00a0s, 40\u00a0ms ahead of Bob"),
+        (TAKEN_AFTER_A_MISS, BOB, Tone.TOOK, "+1 — you took it in 2.1\u00a0s"),
+        (TAKEN_AFTER_A_MISS, ANN, Tone.LOST, "Bob took it in 2.1\u00a0s"),
+        (TAKEN_AFTER_A_MISS, "u-eve", Tone.WATCHED, "Bob took it in 2.1\u00a0s"),
         (NOBODY, ANN, Tone.NOBODY, "Nobody got it"),
         (NOBODY, BOB, Tone.NOBODY, "Nobody got it"),
     ],
@@ -54,7 +54,14 @@ def test_each_viewer_reads_the_same_facts_from_their_side(entry, viewer, tone, t
 
 
 @pytest.mark.parametrize(
-    ("ms", "said"), [(0, "0 ms"), (40, "40 ms"), (999, "999 ms"), (1000, "1.0 s"), (2340, "2.3 s")]
+    ("ms", "said"),
+    [
+        (0, "0\u00a0ms"),
+        (40, "40\u00a0ms"),
+        (999, "999\u00a0ms"),
+        (1000, "1.0\u00a0s"),
+        (2340, "2.3\u00a0s"),
+    ],
 )
 def test_a_race_under_a_second_is_told_in_milliseconds(ms, said):
     assert margin(ms) == said
@@ -64,7 +71,7 @@ def test_a_race_under_a_second_is_told_in_milliseconds(ms, said):
     ("entry", "attempt", "note"),
     [
         (RACE, RACE.attempts[0], "right"),
-        (RACE, RACE.late[0], "right, but 40 ms too late"),
+        (RACE, RACE.late[0], "right, but 40\u00a0ms too late"),
         (
             TAKEN_AFTER_A_MISS,
             TAKEN_AFTER_A_MISS.attempts[0],

@@ -115,6 +115,34 @@ class PagesTest(AppTestCase):
         assert "Canbera" in page and "1 typo" in page and "not the answer" in page
         assert XSS not in page
 
+    def test_the_replay_tells_each_question_as_the_reveal_did_late_attempts_included(self):
+        record = BattleRecord(
+            id="b" * 32,
+            started_at=1.0,
+            finished_at=2.0,
+            outcome=Outcome.FINISHED,
+            winner_id="g-ann",
+            category="geography",
+            players=(PlayerEntry("g-ann", "Ann", 3), PlayerEntry("bot-1", "Practice bot", 0, True)),
+            questions=(
+                QuestionEntry(
+                    "fixture-001",
+                    (AttemptEntry("g-ann", Method.TYPED, "Italy", True, "exact", 1300, 3),),
+                    taken_by="g-ann",
+                    late=(
+                        AttemptEntry("bot-1", Method.CHOICE, "Italy", True, "right choice", 1340),
+                    ),
+                ),
+            ),
+        )
+        self.io_loop.run_sync(lambda: self.store.record_battle(record))
+
+        page = self.fetch("/battles/" + "b" * 32).body.decode()
+
+        assert "Ann took it in 1.3\u00a0s, 40\u00a0ms ahead of Practice bot" in page
+        assert "right, but 40\u00a0ms too late" in page and "Geography" in page
+        assert "practice bot</span>" not in page  # its name says so already
+
     def test_an_unknown_page_is_a_404_page(self):
         response = self.fetch("/nowhere", raise_error=False)
 
