@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
@@ -48,8 +49,8 @@ def join(browser: Browser, server: LiveServer) -> Iterator[Callable[..., Page]]:
     contexts = []
     errors: list[str] = []
 
-    def guest(nickname: str, viewport: ViewportSize = DESKTOP) -> Page:
-        context = browser.new_context(viewport=viewport)
+    def guest(nickname: str, viewport: ViewportSize = DESKTOP, **options: Any) -> Page:
+        context = browser.new_context(viewport=viewport, **options)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -184,3 +185,17 @@ def test_a_lone_player_can_take_the_practice_bot(join: Callable[..., Page]) -> N
     _wait_state(player, "countdown")
     expect(player.locator("#intro-note")).to_contain_text("practice game")
     _shot(player, "countdown-bot-phone")
+
+
+@pytest.mark.parametrize(("motion", "moving"), [("reduce", False), ("no-preference", True)])
+def test_nothing_moves_for_a_player_who_asked_for_reduced_motion(join, motion, moving):
+    player = join(f"Mo {motion[:2]}", reduced_motion=motion)
+
+    player.click("#play")
+
+    _wait_state(player, "waiting")
+    animation = player.evaluate(
+        "getComputedStyle(document.querySelector('.searching span')).animationName"
+    )
+    assert (animation != "none") is moving
+    player.click("#cancel")

@@ -43,3 +43,45 @@ class LobbyTest(AppTestCase):
         response = self.fetch("/versus/bob", raise_error=False)
 
         assert response.code == 403
+
+
+class LobbyPageTest(AppTestCase):
+    def player(self, nickname: str) -> tuple[CookieClient, str]:
+        guest = CookieClient(self)
+        guest.post("/guest", nickname=nickname)
+        user_id = re.search(r'data-user-id="([^"]+)"', guest.get("/").body.decode()).group(1)
+        return guest, user_id
+
+    def test_a_player_changes_their_nickname_from_the_lobby_and_keeps_their_id(self):
+        guest, user_id = self.player("Ann")
+
+        guest.post("/guest", nickname="Annie")
+
+        page = guest.get("/").body.decode()
+        assert f'data-user-id="{user_id}"' in page and 'data-nickname="Annie"' in page
+        assert self.run_sync(self.store.get_user(user_id)).nickname == "Annie"
+
+    def test_a_refused_new_nickname_is_kept_in_the_lobby_form_with_the_reason(self):
+        guest, user_id = self.player("Ann")
+
+        response = guest.post("/guest", nickname="A")
+
+        page = response.body.decode()
+        assert response.code == 400 and "Hi, Ann!" in page
+        assert 'id="new-nickname-error"' in page and 'value="A"' in page
+        assert self.run_sync(self.store.get_user(user_id)).nickname == "Ann"
+
+    def test_the_lobby_lists_the_players_recent_battles_newest_first(self):
+        guest, me = self.player("Ann")
+        for number, finished_at in enumerate((100.0, 300.0, 200.0)):
+            players = [me, f"g-rival{number}"]
+            self.run_sync(
+                self.store.record_battle(
+                    make_battle(f"b{number}", finished_at=finished_at, players=players)
+                )
+            )
+
+        page = guest.get("/").body.decode()
+
+        assert "Your recent battles" in page
+        assert page.index("/battles/b1") < page.index("/battles/b2") < page.index("/battles/b0")
