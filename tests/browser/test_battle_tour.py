@@ -1,6 +1,7 @@
-"""Every state of a battle, as two players see it: Ada at a desktop's size, Bo on a phone.
+"""Every state of a battle, as two players see it: one at a desktop's size, one on a phone.
 
-One real battle through the real pages: the lobby, waiting (with the bot offer and "Keep
+Run twice, the screens swapped, so that each state is seen at both sizes. One real battle
+through the real pages: the lobby, waiting (with the bot offer and "Keep
 waiting"), the countdown, a question with and without the alternatives, your own wrong answer
 and the opponent's, a reveal taken, lost, stolen by milliseconds and nobody's, the result on both
 sides. Each state runs the checks of tests/browser/quality.py (screenshots in
@@ -139,9 +140,17 @@ def story(page: Page, number: int) -> Any:
     return page.locator("#story")
 
 
-def test_a_whole_battle_looks_finished_in_every_state_on_both_screens(browser, server):
-    ada = player(browser, server, "Ada", DESKTOP)
-    bo = player(browser, server, "Bo", PHONE)
+@pytest.mark.parametrize(
+    ("ada_device", "bo_device"),
+    [(DESKTOP, PHONE), (PHONE, DESKTOP)],
+    ids=["ada-desktop-bo-phone", "ada-phone-bo-desktop"],
+)
+def test_a_whole_battle_looks_finished_in_every_state_on_both_screens(
+    browser, server, ada_device, bo_device
+):
+    ada = player(browser, server, "Ada", ada_device)
+    bo = player(browser, server, "Bo", bo_device)
+    on_phone = bo if bo_device is PHONE else ada
     slow = Latency()
     ada.route_web_socket("**/websocket", slow.route)
     ada.reload()
@@ -219,23 +228,24 @@ def test_a_whole_battle_looks_finished_in_every_state_on_both_screens(browser, s
     ).to_be_empty()  # the refusal tells nothing the story does not
     check(ada, "reveal-stolen")
 
-    # 4: both wrong, and Bo's keyboard takes half the phone.
+    # 4: both wrong, and the phone's keyboard takes half its screen.
     question(ada, 4)
     question(bo, 4)
     # A resized window is not a shift of the page's doing: count before and after it.
-    shifted = {"bo": layout_shift(bo)}
-    moved = {"bo": shifted_elements(bo)}
-    bo.set_viewport_size(KEYBOARD_OPEN)
-    bo.focus("#answer")
-    bo.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    duel = bo.locator(".duel").bounding_box()
+    shifted = {page: layout_shift(page) for page in (ada, bo)}
+    moved = {page: shifted_elements(page) for page in (ada, bo)}
+    on_phone.set_viewport_size(KEYBOARD_OPEN)
+    on_phone.focus("#answer")
+    on_phone.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    duel = on_phone.locator(".duel").bounding_box()
     assert duel is not None
     assert duel["y"] >= 0 and duel["y"] + duel["height"] <= KEYBOARD_OPEN["height"]
     answer(bo, "no idea at all")
     answer(ada, "nor this")
     expect(story(ada, 4)).to_have_text("Nobody got it")
-    bo.set_viewport_size(PHONE["viewport"])
-    reset_layout_shift(bo)
+    on_phone.set_viewport_size(PHONE["viewport"])
+    for page in (ada, bo):
+        reset_layout_shift(page)
     check(bo, "reveal-nobody")
 
     # 5-10: Ada types each answer.
@@ -250,10 +260,10 @@ def test_a_whole_battle_looks_finished_in_every_state_on_both_screens(browser, s
     expect(ada.locator("#breakdown tbody tr")).to_have_count(10)
     expect(ada.locator("#head-to-head")).to_have_text("You against Bo: 1 win, 0 losses, 0 draws.")
     expect(bo.locator("#rematch")).to_contain_text(" s)")
-    shifted = {"ada": layout_shift(ada), "bo": shifted["bo"] + layout_shift(bo)}
-    moved = {"ada": shifted_elements(ada), "bo": moved["bo"] + shifted_elements(bo)}
-    for name, shift in shifted.items():
-        assert shift <= MAX_LAYOUT_SHIFT, f"{name}'s screen shifted {shift:.3f}: {moved[name]}"
+    for page, name in ((ada, "Ada"), (bo, "Bo")):
+        shift = shifted[page] + layout_shift(page)
+        what = moved[page] + shifted_elements(page)
+        assert shift <= MAX_LAYOUT_SHIFT, f"{name}'s screen shifted {shift:.3f}: {what}"
     check(ada, "result-won")
     check(bo, "result-lost")
 
