@@ -249,31 +249,31 @@ def _late_attempt(
         or any(a.user_id == user_id for a in (*round_.attempts, *round_.late))
     ):
         return
-    correct, reason = _judged(battle.questions[index], method, text)
-    late = Attempt(user_id, method, text, correct, reason, now, 0)
+    correct, reason, typos = _judged(battle.questions[index], method, text)
+    late = Attempt(user_id, method, text, correct, reason, now, 0, typos)
     rounds = list(battle.rounds)
     rounds[index] = replace(round_, late=(*round_.late, late))
     out.update(rounds=tuple(rounds))
     out.broadcast(late_message(out.battle, index, late, now - round_.closed_at))
 
 
-def _judged(question: Question, method: Method, text: str) -> tuple[bool, str]:
-    """Whether `text` (typed, or the alternative chosen) is right, and why."""
+def _judged(question: Question, method: Method, text: str) -> tuple[bool, str, int]:
+    """Whether `text` (typed, or the alternative chosen) is right, why, and typos forgiven."""
     if method is Method.CHOICE:
         correct = text == question.answer
-        return correct, "right choice" if correct else "wrong choice"
+        return correct, "right choice" if correct else "wrong choice", 0
     refused = question.wrong + question.refused
     verdict = judge(text, question.accepted, refused, person=question.person)
-    return verdict.correct, verdict.reason
+    return verdict.correct, verdict.reason, verdict.edits if verdict.correct else 0
 
 
 def _attempt(out: _Out, user_id: str, method: Method, text: str, now: float) -> None:
     battle = out.battle
     round_ = battle.round
     assert round_ is not None
-    correct, reason = _judged(battle.questions[battle.index], method, text)
+    correct, reason, typos = _judged(battle.questions[battle.index], method, text)
     points = (TYPED_POINTS if method is Method.TYPED else CHOICE_POINTS) if correct else 0
-    attempt = Attempt(user_id, method, text, correct, reason, now, points)
+    attempt = Attempt(user_id, method, text, correct, reason, now, points, typos)
     out.set_round(replace(round_, attempts=(*round_.attempts, attempt)))
     if correct:
         seat = battle.seat(user_id)

@@ -66,6 +66,7 @@ class Attempt:
     reason: str
     at: float
     points: int
+    typos: int = 0  # typos the judge forgave in a right typed answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,9 @@ def question_entry(battle: Battle, index: int) -> QuestionEntry:
 
     def entry(a: Attempt) -> AttemptEntry:
         at_ms = to_ms(a.at - round_.opened_at)
-        return AttemptEntry(a.user_id, a.method, a.text, a.correct, a.reason, at_ms, a.points)
+        return AttemptEntry(
+            a.user_id, a.method, a.text, a.correct, a.reason, at_ms, a.points, a.typos
+        )
 
     return QuestionEntry(
         question_id=battle.questions[index].id,

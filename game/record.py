@@ -47,6 +47,7 @@ class AttemptEntry:
     reason: str
     at_ms: int  # server time since the question opened, in milliseconds
     points: int = 0
+    typos: int = 0  # typos the judge forgave in a right typed answer
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +58,7 @@ class AttemptEntry:
             "reason": self.reason,
             "at_ms": self.at_ms,
             "points": self.points,
+            "typos": self.typos,
         }
 
     @classmethod

@@ -554,3 +554,14 @@ def test_halting_an_ended_battle_changes_nothing():
     after, effects = step(battle, Halt(), now + 1)
 
     assert after == battle and effects == []
+
+
+def test_the_record_keeps_how_many_typos_the_judge_forgave():
+    battle, now = opened(new_battle())
+    battle, _ = step(battle, SubmitAnswer(ANN, 0, "Canbera"), now + 1)
+
+    battle, effects, _ = play_out(battle, now + 1)
+
+    (save,) = [e for e in effects if isinstance(e, Save)]
+    (attempt,) = save.record.questions[0].attempts
+    assert attempt.correct and attempt.typos == 1

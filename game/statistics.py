@@ -1,0 +1,121 @@
+"""What a finished battle adds to the figures the admin reports read, worked out from its record.
+
+The store writes these in the same transaction as the record itself, so the reports never
+compute anything on a game process: per question and day, how often it was met, answered right
+(typed or by choice, with typos forgiven or not) and wrong, and how long right answers took (in
+one-second bins, for medians); every typed answer the judge refused, grouped by its normalized
+text; and a one-row summary of the battle. Bots count in none of them. Pure; no clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from game.normalize import normalize
+from game.record import BattleRecord, Method
+
+SECONDS_PER_DAY = 86_400
+TIME_BINS = 15  # one-second bins of time to a right answer; the last also holds anything slower
+
+
+def day_of(at: float) -> int:
+    """The UTC day number of a server time (days since 1970-01-01)."""
+    return int(at // SECONDS_PER_DAY)
+
+
+def time_bin(at_ms: int) -> int:
+    return min(TIME_BINS - 1, max(0, at_ms // 1000))
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionDay:
+    """One question's play on one day (or, summed, over a range of days)."""
+
+    question_id: str
+    day: int
+    asked: int = 0
+    right: int = 0
+    right_typed: int = 0
+    right_choice: int = 0
+    right_with_typos: int = 0  # typed right with at least one typo forgiven
+    wrong: int = 0
+    right_ms_total: int = 0
+    right_ms_bins: tuple[int, ...] = field(default=(0,) * TIME_BINS)
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """A typed answer the judge refused: `key` groups the ways of writing the same text."""
+
+    question_id: str
+    key: str
+    text: str
+    reason: str
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class BattleSummary:
+    """The battle in one row, for the activity report."""
+
+    battle_id: str
+    started_at: float
+    finished_at: float
+    outcome: str
+    category: str | None
+    humans: int
+    with_bot: bool
+
+
+def question_days(record: BattleRecord) -> list[QuestionDay]:
+    """Each question's figures from this battle, on the day it finished."""
+    humans = {p.user_id for p in record.players if not p.bot}
+    day = day_of(record.finished_at)
+    figures = []
+    for entry in record.questions:
+        right = [a for a in entry.attempts if a.user_id in humans and a.correct]
+        bins = [0] * TIME_BINS
+        for attempt in right:
+            bins[time_bin(attempt.at_ms)] += 1
+        figures.append(
+            QuestionDay(
+                question_id=entry.question_id,
+                day=day,
+                asked=len(humans),
+                right=len(right),
+                right_typed=sum(a.method is Method.TYPED for a in right),
+                right_choice=sum(a.method is Method.CHOICE for a in right),
+                right_with_typos=sum(a.typos > 0 for a in right),
+                wrong=sum(a.user_id in humans and not a.correct for a in entry.attempts),
+                right_ms_total=sum(a.at_ms for a in right),
+                right_ms_bins=tuple(bins),
+            )
+        )
+    return figures
+
+
+def near_misses(record: BattleRecord) -> list[NearMiss]:
+    """Every typed answer a human gave that the judge refused, in time or just too late."""
+    humans = {p.user_id for p in record.players if not p.bot}
+    day = day_of(record.finished_at)
+    return [
+        NearMiss(entry.question_id, key, attempt.text, attempt.reason, day)
+        for entry in record.questions
+        for attempt in (*entry.attempts, *entry.late)
+        if attempt.user_id in humans
+        and attempt.method is Method.TYPED
+        and not attempt.correct
+        and (key := normalize(attempt.text))
+    ]
+
+
+def summary(record: BattleRecord) -> BattleSummary:
+    return BattleSummary(
+        battle_id=record.id,
+        started_at=record.started_at,
+        finished_at=record.finished_at,
+        outcome=record.outcome.value,
+        category=record.category,
+        humans=sum(not p.bot for p in record.players),
+        with_bot=any(p.bot for p in record.players),
+    )
