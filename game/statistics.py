@@ -1,10 +1,11 @@
 """What a finished battle adds to the figures the admin reports read, worked out from its record.
 
 The store writes these in the same transaction as the record itself, so the reports never
-compute anything on a game process: per question and day, how often it was met, answered right
-(typed or by choice, with typos forgiven or not) and wrong, and how long right answers took (in
-one-second bins, for medians); every typed answer the judge refused, grouped by its normalized
-text; and a one-row summary of the battle. Bots count in none of them. Pure; no clock.
+compute anything on a game process: per question and day (`question_play`), how often it was
+met, answered right (typed or by choice, with typos forgiven or not) and wrong, and how long
+right answers took (in one-second bins, for medians); every typed answer the judge refused,
+grouped by its normalized text; and a one-row summary of the battle. Bots count in none of
+them. Pure; no clock.
 """
 
 from __future__ import annotations
@@ -28,11 +29,10 @@ def time_bin(at_ms: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class QuestionDay:
-    """One question's play on one day (or, summed, over a range of days)."""
+class QuestionPlay:
+    """How one question went: in one battle, on one day, or summed over a range of days."""
 
     question_id: str
-    day: int
     asked: int = 0
     right: int = 0
     right_typed: int = 0
@@ -67,10 +67,9 @@ class BattleSummary:
     with_bot: bool
 
 
-def question_days(record: BattleRecord) -> list[QuestionDay]:
-    """Each question's figures from this battle, on the day it finished."""
+def question_play(record: BattleRecord) -> list[QuestionPlay]:
+    """How each question of this battle went (its day is `day_of(record.finished_at)`)."""
     humans = {p.user_id for p in record.players if not p.bot}
-    day = day_of(record.finished_at)
     figures = []
     for entry in record.questions:
         right = [a for a in entry.attempts if a.user_id in humans and a.correct]
@@ -78,9 +77,8 @@ def question_days(record: BattleRecord) -> list[QuestionDay]:
         for attempt in right:
             bins[time_bin(attempt.at_ms)] += 1
         figures.append(
-            QuestionDay(
+            QuestionPlay(
                 question_id=entry.question_id,
-                day=day,
                 asked=len(humans),
                 right=len(right),
                 right_typed=sum(a.method is Method.TYPED for a in right),
@@ -119,3 +117,27 @@ def summary(record: BattleRecord) -> BattleSummary:
         humans=sum(not p.bot for p in record.players),
         with_bot=any(p.bot for p in record.players),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NearMissCount:
+    """A refused text, counted over a range of days; `text` and `reason` as first seen."""
+
+    question_id: str
+    key: str
+    text: str
+    reason: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """Battles finished in a time range, from their summary rows."""
+
+    battles: int = 0
+    by_day: dict[int, int] = field(default_factory=dict)  # UTC day number -> battles
+    by_hour: dict[int, int] = field(default_factory=dict)  # UTC hour of the day, 0-23 -> battles
+    players: int = 0  # distinct people who played
+    peak_players: int = 0  # the most people in battles at one moment
+    with_bot: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)

@@ -8,14 +8,16 @@ Every method is a coroutine that never blocks the event loop. Imports game value
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from game.pipeline import Change, PointAward, Report, ReportStatus, Review, State, Submission
 from game.questions import Question
 from game.record import BattleRecord, QuestionStats
 from game.signin import SigninToken
+from game.statistics import Activity, NearMissCount, QuestionPlay
 
 
 class UserKind(StrEnum):
@@ -42,6 +44,17 @@ class ContributorScore:
     user_id: str
     nickname: str
     points: int
+
+
+@dataclass(frozen=True, slots=True)
+class CachedReport:
+    """A report's last result (`data`, None before the first build), and a build under way."""
+
+    key: str
+    data: dict[str, Any] | None
+    built_at: float | None
+    building_since: float | None
+    progress: float  # of the build under way, 0 to 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,3 +308,56 @@ class Store(ABC):
     @abstractmethod
     async def release_mail(self, key: str) -> None:
         """Give a claim back after the mail failed to go, so that a retry may send it."""
+
+    # figures for the admin reports (game.statistics), written with each battle, and the
+    # reports' cached results; days are UTC day numbers, ranges include both ends
+    @abstractmethod
+    async def question_play_between(
+        self, first_day: int, last_day: int, category: str | None = None
+    ) -> list[QuestionPlay]:
+        """How each question met in those days went, summed, optionally of one category."""
+
+    @abstractmethod
+    async def near_misses_between(
+        self, first_day: int, last_day: int, category: str | None = None, limit: int = 1000
+    ) -> list[NearMissCount]:
+        """Refused typed answers in those days, grouped by question and text, most seen first."""
+
+    @abstractmethod
+    async def activity_between(
+        self, since: float, until: float, category: str | None = None
+    ) -> Activity:
+        """Battles that finished in [since, until), optionally played for one category."""
+
+    @abstractmethod
+    async def add_reveal_latencies(self, hour: int, counts: Mapping[int, int]) -> None:
+        """Add counts of answer-to-reveal latencies (bucket in ms -> count) seen in `hour`."""
+
+    @abstractmethod
+    async def reveal_latencies_between(self, since: float, until: float) -> dict[int, int]:
+        """Latency bucket (ms) -> count over the hours that [since, until) touches."""
+
+    @abstractmethod
+    async def changes_between(self, since: float, until: float) -> list[Change]:
+        """Every move of every submission in [since, until), by question, in order."""
+
+    @abstractmethod
+    async def reviews_between(self, since: float, until: float) -> list[Review]:
+        """Every review given in [since, until), oldest first."""
+
+    @abstractmethod
+    async def cached_report_result(self, key: str) -> CachedReport | None:
+        """The report stored under `key`, built or being built; None if never asked for."""
+
+    @abstractmethod
+    async def claim_report_build(self, key: str, now: float, claim_seconds: float) -> bool:
+        """Claim the building of `key`: False while another build claimed it less than
+        `claim_seconds` ago (one build at a time; a crashed build's claim lapses)."""
+
+    @abstractmethod
+    async def report_build_progress(self, key: str, done: float) -> None:
+        """How far the build under way has come, 0 to 1."""
+
+    @abstractmethod
+    async def save_report_result(self, key: str, data: Mapping[str, Any], built_at: float) -> None:
+        """Store a built report under `key` and end its build's claim."""

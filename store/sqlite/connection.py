@@ -101,7 +101,45 @@ _ACCOUNTS_SCHEMA: tuple[str, ...] = (
     "CREATE TABLE mail_claims (key TEXT PRIMARY KEY, at REAL NOT NULL)",
 )
 
-_MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA, _PIPELINE_SCHEMA, _ACCOUNTS_SCHEMA)
+# The admin reports' figures, written with each battle (game.statistics): play per question and
+# day with 15 one-second bins of time to a right answer (game.statistics.TIME_BINS), refused typed
+# answers, one summary row per battle (filled from the stored battles here), reveal latencies per
+# hour, and the reports' cached results.
+_BINS = ", ".join(f"t{i} INTEGER NOT NULL" for i in range(15))
+_REPORTS_SCHEMA: tuple[str, ...] = (
+    f"""CREATE TABLE question_days (
+        question_id TEXT NOT NULL, day INTEGER NOT NULL, asked INTEGER NOT NULL,
+        "right" INTEGER NOT NULL, right_typed INTEGER NOT NULL, right_choice INTEGER NOT NULL,
+        right_with_typos INTEGER NOT NULL, wrong INTEGER NOT NULL, right_ms_total INTEGER NOT NULL,
+        {_BINS}, PRIMARY KEY (day, question_id))""",
+    """CREATE TABLE near_misses (
+        question_id TEXT NOT NULL, key TEXT NOT NULL, day INTEGER NOT NULL, text TEXT NOT NULL,
+        reason TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (day, question_id, key))""",
+    """CREATE TABLE battle_summaries (
+        battle_id TEXT PRIMARY KEY, started_at REAL NOT NULL, finished_at REAL NOT NULL,
+        outcome TEXT NOT NULL, category TEXT, humans INTEGER NOT NULL,
+        with_bot INTEGER NOT NULL)""",
+    "CREATE INDEX battle_summaries_by_time ON battle_summaries (finished_at)",
+    """INSERT INTO battle_summaries
+        SELECT id, json_extract(doc, '$.started_at'), finished_at,
+            json_extract(doc, '$.outcome'), json_extract(doc, '$.category'),
+            (SELECT count(*) FROM json_each(doc, '$.players')
+             WHERE NOT json_extract(value, '$.bot')),
+            EXISTS (SELECT 1 FROM json_each(doc, '$.players') WHERE json_extract(value, '$.bot'))
+        FROM battles""",
+    """CREATE TABLE reveal_latencies (
+        hour INTEGER NOT NULL, bucket INTEGER NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (hour, bucket))""",
+    """CREATE TABLE report_cache (
+        key TEXT PRIMARY KEY, built_at REAL, data TEXT, building_since REAL, progress REAL)""",
+)
+
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    _SCHEMA,
+    _PIPELINE_SCHEMA,
+    _ACCOUNTS_SCHEMA,
+    _REPORTS_SCHEMA,
+)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 

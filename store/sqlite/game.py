@@ -16,6 +16,7 @@ from game.questions import Question
 from game.record import BattleRecord, QuestionStats
 from store.port import HeadToHead, UpsertResult
 from store.sqlite.connection import SQLiteFile, dumps
+from store.sqlite.reports import write_report_figures
 
 # In QuestionStats field order: rows convert with astuple() one way and QuestionStats(*row) back.
 _STAT_COLUMNS = 'question_id, asked, "right", right_typed, right_choice, wrong, right_ms_total'
@@ -118,6 +119,7 @@ class GameTables(SQLiteFile):
                 _ADD_STATS,
                 (astuple(delta) for delta in record.stat_deltas().values()),
             )
+            write_report_figures(db, record)
             db.executemany(
                 "INSERT INTO battle_players VALUES (?, ?, ?)",
                 ((user_id, record.id, record.finished_at) for user_id in players),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from game.record import AttemptEntry, BattleRecord, Method, Outcome, PlayerEntry, QuestionEntry
-from game.statistics import TIME_BINS, day_of, near_misses, question_days, summary
+from game.statistics import TIME_BINS, day_of, near_misses, question_play, summary
 
 DAY = 20_000
 T = DAY * 86_400 + 3_600.0
@@ -28,9 +28,9 @@ def test_a_question_counts_each_human_once_and_bins_the_time_to_a_right_answer()
         taken_by="ann",
     )
 
-    (day,) = question_days(battle(entry))
+    (day,) = question_play(battle(entry))
 
-    assert (day.question_id, day.day, day.asked, day.right, day.wrong) == ("q1", DAY, 2, 1, 1)
+    assert (day.question_id, day.asked, day.right, day.wrong) == ("q1", 2, 1, 1)
     assert day.right_typed == 1 and day.right_with_typos == 1 and day.right_ms_total == 2_500
     assert day.right_ms_bins == tuple(1 if i == 2 else 0 for i in range(TIME_BINS))
 
@@ -38,7 +38,7 @@ def test_a_question_counts_each_human_once_and_bins_the_time_to_a_right_answer()
 def test_a_right_answer_slower_than_the_last_bin_lands_in_it():
     entry = QuestionEntry("q1", (typed("ann", "Mars", True, 60_000),), taken_by="ann")
 
-    (day,) = question_days(battle(entry))
+    (day,) = question_play(battle(entry))
 
     assert day.right_ms_bins[-1] == 1
 
@@ -46,7 +46,7 @@ def test_a_right_answer_slower_than_the_last_bin_lands_in_it():
 def test_the_bot_counts_in_no_figure():
     entry = QuestionEntry("q1", (typed("bob", "Venus", False, 900),))
 
-    (day,) = question_days(battle(entry, bot=True))
+    (day,) = question_play(battle(entry, bot=True))
     misses = near_misses(battle(entry, bot=True))
 
     assert (day.asked, day.wrong) == (1, 0) and misses == []

@@ -11,6 +11,7 @@ import pytest
 
 from store.port import User
 from store.sqlite import SCHEMA_VERSION, SchemaVersionError, SQLiteStore
+from store.sqlite.connection import _MIGRATIONS, _REPORTS_SCHEMA, dumps
 from tests.store.samples import make_battle, make_question
 
 
@@ -100,3 +101,22 @@ def test_two_stores_on_one_file_write_a_battle_once_between_them(path, run):
         return results
 
     assert run(record_from_both()).count(True) == 1
+
+
+def test_battles_stored_before_the_reports_existed_get_their_summary_rows(path, run):
+    before = _MIGRATIONS.index(_REPORTS_SCHEMA)
+    path.parent.mkdir(parents=True)
+    with closing(sqlite3.connect(path)) as db:  # a file from the version before the reports
+        for statement in (s for migration in _MIGRATIONS[:before] for s in migration):
+            db.execute(statement)
+        battle = make_battle("b1", finished_at=1_000.0, bots=["bob"])
+        db.execute("INSERT INTO battles VALUES (?, ?, ?)", ("b1", 1_000.0, dumps(battle.to_dict())))
+        db.execute(f"PRAGMA user_version = {before}")
+        db.commit()
+    store = SQLiteStore(path)
+
+    run(store.open())
+
+    activity = run(store.activity_between(0, 2_000))
+    assert (activity.battles, activity.with_bot, activity.outcomes) == (1, 1, {"finished": 1})
+    run(store.close())
