@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers.pipeline_service import RejectionNotifier
+from services.pipeline import RejectionNotifier
 from tasks.queue import MailQueue
 
 log = logging.getLogger("kwissle.admin")

@@ -1,7 +1,7 @@
 """The admin screens: dashboard, moderation queue, reports queue, question edit, users and roles.
 
 Every handler refuses (403) anyone who is not a moderator or an admin before it does anything;
-changing roles needs an admin. Handlers read the form, call handlers.pipeline_service, render.
+changing roles needs an admin. Handlers read the form, call services.pipeline, render.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from admin.notices import MAIL_NOT_QUEUED, NOTICES
 from game.pipeline import Action, ReportKind, Review, State
 from game.questions import CATEGORIES, DIFFICULTIES, Question
 from game.roles import Role, RoleError, granted, parse_role, revoked
-from handlers import pipeline_service as pipeline
 from handlers.base import BaseHandler
 from handlers.errors import ErrorPage, Link, PageError
-from handlers.questions import FORM_FIELDS
+from services import pipeline
+from services.pipeline import FORM_FIELDS
 from store.port import Store, User, UserKind
 from tasks.queue import QueueUnavailable
 

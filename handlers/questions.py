@@ -15,15 +15,10 @@ import tornado.web
 
 from game.pipeline import MAX_COMMENT, QUALITIES, Action, Verdict
 from game.questions import CATEGORIES, DIFFICULTIES, Question
-from handlers import pipeline_service as pipeline
 from handlers.base import BACK_TO_THE_GAME, BaseHandler
 from handlers.errors import Link, PageError
+from services import pipeline
 from store.port import Store, User, UserKind
-
-FORM_FIELDS = (
-    "category", "difficulty", "text", "answer", "aliases", "wrong1", "wrong2", "wrong3",
-    "refused", "person", "did_you_know",
-)  # fmt: skip
 
 
 def is_player_account(user: User | None) -> bool:
@@ -51,7 +46,7 @@ class AccountHandler(BaseHandler):
         return user
 
     def form(self) -> dict[str, str]:
-        return {name: self.get_body_argument(name, "") for name in FORM_FIELDS}
+        return {name: self.get_body_argument(name, "") for name in pipeline.FORM_FIELDS}
 
 
 class NewQuestionHandler(AccountHandler):

@@ -2,7 +2,8 @@
 
 Shared by the game process's question pages and the admin process, so both move a question the
 same way. Every function takes the store and `now`; none renders or knows about HTTP. Mistakes a
-person can fix raise PipelineError with a message fit to show them.
+person can fix raise PipelineError with a message fit to show them. Imports game, store.port
+and nothing of either process's web layer.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ from game.pipeline import (
 from game.questions import DIFFICULTIES, Question, QuestionFormatError
 from store.port import StaleSubmissionError, Store, User
 
+# The question form's fields, read the same way by the game's form and the admin's edits.
+FORM_FIELDS = (
+    "category", "difficulty", "text", "answer", "aliases", "wrong1", "wrong2", "wrong3",
+    "refused", "person", "did_you_know",
+)  # fmt: skip
 DAY_SECONDS = 24 * 3600
 MAX_TYPED = 120
 MAX_LIST_ITEMS = 10

@@ -11,7 +11,7 @@ import asyncio
 import pytest
 
 from game.questions import Question
-from handlers.pipeline_service import check
+from services.pipeline import check
 
 OCEAN = Question(
     "geo-1", "geography", 1, "What is the largest ocean on Earth?", "Pacific", ("A", "B", "C")

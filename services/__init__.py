@@ -1,0 +1,1 @@
+"""Application services both processes use: store + rules + queue, no HTTP."""
