@@ -38,6 +38,11 @@ async def change_role(store: Store, action: str, raw_email: str, raw_role: str) 
     except (EmailError, RoleError) as error:
         print(f"users: {error}", file=sys.stderr)
         return 2
-    await store.set_roles(account.id, roles)
+    if not await store.set_roles(account.id, roles):
+        print(
+            f"users: {email} names a guest, not an account; only accounts hold roles",
+            file=sys.stderr,
+        )
+        return 1
     print(f"{email} ({account.id}): {', '.join(roles)}")
     return 0

@@ -281,6 +281,8 @@ class UsersHandler(AdminHandler):
         user = await self.store.get_user(self.get_body_argument("user_id", ""))
         if user is None:
             raise tornado.web.HTTPError(404, "No such user.")
+        if user.kind is not UserKind.ACCOUNT:
+            raise tornado.web.HTTPError(400, "Only accounts hold roles; that is a guest.")
         try:
             role = parse_role(self.get_body_argument("role", ""))
             change = granted if self.get_body_argument("action", "") == "grant" else revoked

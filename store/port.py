@@ -254,7 +254,8 @@ class Store(ABC):
 
     @abstractmethod
     async def set_roles(self, user_id: str, roles: tuple[str, ...]) -> bool:
-        """Replace the user's roles; False when there is no such user."""
+        """Replace an account's roles; False, changing nothing, when there is no such account
+        (a guest holds no roles)."""
 
     @abstractmethod
     async def merge_guest(self, guest_id: str, account_id: str, now: float) -> bool:

@@ -92,7 +92,8 @@ class AccountTables(SQLiteFile):
     def _set_roles(self, user_id: str, roles: tuple[str, ...]) -> bool:
         with self._transaction() as db:
             changed = db.execute(
-                "UPDATE users SET roles = ? WHERE id = ?", (ujson.dumps(list(roles)), user_id)
+                "UPDATE users SET roles = ? WHERE id = ? AND kind = ?",
+                (ujson.dumps(list(roles)), user_id, UserKind.ACCOUNT.value),
             ).rowcount
         return bool(changed)
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from accounts.commands import change_role
+from store.port import User, UserKind
 from store.sqlite import SQLiteStore
 from tests.conftest import ROOT
 
@@ -56,6 +57,20 @@ def test_revoking_from_an_unknown_address_fails(tmp_path):
     codes, account = roles_after(tmp_path, ("revoke", "ann@example.org", "admin"))
 
     assert codes == [1] and account is None
+
+
+def test_a_guest_is_never_given_a_role(tmp_path):
+    async def a_guest_with_that_address() -> None:
+        store = SQLiteStore(tmp_path / "kwissle.db")
+        await store.open()
+        await store.save_user(User("g-1", "Guest", UserKind.GUEST, "ann@example.org"))
+        await store.close()
+
+    asyncio.run(a_guest_with_that_address())
+
+    codes, guest = roles_after(tmp_path, ("grant", "ann@example.org", "admin"))
+
+    assert codes == [1] and guest.roles == ("player",)
 
 
 def test_an_unknown_role_or_the_player_role_is_refused(tmp_path):

@@ -90,8 +90,9 @@ class AdminCase(AsyncHTTPTestCase):
     def _signed(self, name: str, value: str) -> str:
         return create_signed_value(self.settings.cookie_secret, name, value).decode()
 
-    def call(self, who: str, method: str, path: str, *, xsrf: bool = True):
-        body = urlencode({"_xsrf": XSRF} if xsrf else {}) if method == "POST" else None
+    def call(self, who: str, method: str, path: str, *, xsrf: bool = True, **fields: str):
+        form = {**fields, "_xsrf": XSRF} if xsrf else fields
+        body = urlencode(form) if method == "POST" else None
         return self.fetch(
             path,
             method=method,

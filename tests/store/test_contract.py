@@ -135,6 +135,14 @@ def test_setting_roles_of_an_unknown_user_says_so(store, run):
     assert run(store.set_roles("nobody", ("player",))) is False
 
 
+def test_a_guest_is_given_no_roles(store, run):
+    run(store.save_user(User("g-1", "Guest")))
+
+    assert run(store.set_roles("g-1", ("player", "admin"))) is False
+
+    assert run(store.get_user("g-1")).roles == ("player",)
+
+
 def test_a_merged_guests_battles_are_filed_under_the_account(store, run):
     run(store.save_user(User("g-1", "Guest")))
     run(store.record_battle(make_battle("b1", players=["g-1", "bob"], question_ids=["q1"])))
