@@ -128,9 +128,9 @@ class ReviewHandler(AccountHandler):
         try:
             await pipeline.review(self.store, reviewer, form, time.time())
         except pipeline.PipelineError as error:
+            # Nothing of the refused question is shown: its id may name someone's draft.
             self.set_status(400)
-            submission = await self.store.get_submission(form["question_id"])
-            self._render(submission, error=str(error))
+            self._render(None, error=str(error))
             return
         self.redirect("/review?thanks=1")
 

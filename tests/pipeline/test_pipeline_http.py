@@ -120,6 +120,18 @@ def test_nobody_is_offered_their_own_question_to_review(site: Site):
     assert form["text"] not in page
 
 
+def test_a_refused_review_shows_nothing_of_the_question_it_names(site: Site):
+    author = signed_in(site.var_dir, site.secret(), account("rex"))
+    form = question_form("Which moon is the largest of all?", "Ganymede", ("Titan", "Io", "Europa"))
+    author.post(site.game.base_url + "/questions/new", submit="1", **form)
+    (draft,) = submissions_of(site, "rex")
+
+    code, page = author.post(site.game.base_url + "/review", **review_form(draft.id, "correct"))
+
+    assert code == 400 and "You cannot review this question." in page
+    assert form["text"] not in page and "Ganymede" not in page
+
+
 def test_a_question_failing_the_bank_rules_is_refused_with_the_reason(site: Site):
     author = signed_in(site.var_dir, site.secret(), account("kim"))
     form = question_form("Which planet is the largest", "Jupiter", ("Saturn", "Saturn", "Mars"))
