@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import tornado.web
 from tornado.httpserver import HTTPServer
 
 from accounts import commands as account_commands
@@ -42,6 +43,11 @@ ROOT = Path(__file__).resolve().parent
 SHIPPED_BANK = sorted((ROOT / "data" / "questions").glob("*.jsonl"))
 
 log = logging.getLogger("kwissle")
+
+# No form, report or socket frame needs more than a few kilobytes: a bigger body is refused
+# (400) before it is read, so no client makes a process buffer megabytes.
+MAX_BODY_BYTES = 64 * 1024
+MAX_BUFFER_BYTES = 256 * 1024
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,7 +158,7 @@ async def _serve_admin(settings: Settings) -> int:
     # Rejection mails go through the same broker as the game process's sign-in mail.
     mail_queue = CeleryMailQueue(make_celery(settings))
     xheaders = settings.trusts_proxy_headers(settings.admin_host)
-    server = HTTPServer(make_admin_app(settings, store, mail_queue), xheaders=xheaders)
+    server = http_server(make_admin_app(settings, store, mail_queue), xheaders=xheaders)
     server.listen(settings.admin_port, address=settings.admin_host)
     log.info("admin process on http://%s:%d/admin", settings.admin_host, settings.admin_port)
     await _until_stopped()
@@ -160,6 +166,13 @@ async def _serve_admin(settings: Settings) -> int:
     await mail_queue.close()
     await store.close()
     return 0
+
+
+def http_server(app: tornado.web.Application, *, xheaders: bool) -> HTTPServer:
+    """The HTTP server of a game or admin process, with the body limits above."""
+    return HTTPServer(
+        app, xheaders=xheaders, max_body_size=MAX_BODY_BYTES, max_buffer_size=MAX_BUFFER_BYTES
+    )
 
 
 def _start_beside(settings: Settings, *command: str) -> subprocess.Popen[bytes]:
@@ -207,7 +220,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     )
     connections = OpenConnections()
     app = make_game_app(settings, store, arena, bus.relay, mail_queue, connections)
-    server = HTTPServer(app, xheaders=settings.trusts_proxy_headers(settings.host))
+    server = http_server(app, xheaders=settings.trusts_proxy_headers(settings.host))
     server.listen(settings.game_port, address=settings.host)
     log.info("game process on http://%s:%d/", settings.host, settings.game_port)
     await _until_stopped()

@@ -15,13 +15,16 @@ from itertools import combinations
 
 from rapidfuzz import fuzz, process, utils
 
-from game.answers import judge, normalize
+from game.answers import MAX_ANSWER_LENGTH, judge, normalize
 from game.questions import CATEGORIES, DIFFICULTIES, Question
 
 MAX_TEXT = 200
 MAX_ANSWER = 60
 MAX_DID_YOU_KNOW = 200
 WRONG_COUNT = 3
+# Other answers accepted or refused: as many lines as a person can check, each no longer than
+# a typed answer can be (the judge never reads past MAX_ANSWER_LENGTH).
+MAX_OTHER_ANSWERS = 10
 # An answer longer than this many words is hard to type in time.
 MAX_ANSWER_WORDS = 3
 # Texts of two questions with a common answer, compared by rapidfuzz token_set_ratio (0-100)
@@ -71,6 +74,12 @@ def _check_question(q: Question) -> Iterator[Problem]:
     for alternative in q.alternatives:
         if len(alternative) > MAX_ANSWER:
             yield error(f"alternative {alternative!r} is longer than {MAX_ANSWER} characters")
+    for name, others in (("aliases", q.aliases), ("refused", q.refused)):
+        if len(others) > MAX_OTHER_ANSWERS:
+            yield error(f"{len(others)} {name}, more than {MAX_OTHER_ANSWERS}")
+        for other in others:
+            if len(other) > MAX_ANSWER_LENGTH:
+                yield error(f"{name} has a line longer than {MAX_ANSWER_LENGTH} characters")
     if len(q.wrong) != WRONG_COUNT:
         yield error(f"{len(q.wrong)} wrong alternatives instead of {WRONG_COUNT}")
     if len(q.did_you_know) > MAX_DID_YOU_KNOW:

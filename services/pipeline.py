@@ -16,7 +16,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 
-from game.bank_rules import Problem, Severity, check_bank
+from game.answers import MAX_ANSWER_LENGTH
+from game.bank_rules import MAX_OTHER_ANSWERS, Problem, Severity, check_bank
 from game.pipeline import (
     DEFAULT_DAILY_SUBMISSIONS,
     MAX_COMMENT,
@@ -50,7 +51,11 @@ FORM_FIELDS = (
 )  # fmt: skip
 DAY_SECONDS = 24 * 3600
 MAX_TYPED = 120
-MAX_LIST_ITEMS = 10
+# The form's lists of other answers, and what a person reads when one breaks the bank's limits.
+OTHER_ANSWER_FIELDS = {
+    "aliases": "Other answers to accept",
+    "refused": "Look-alike answers to refuse",
+}
 REVIEWS_BY = "reviews"
 BATTLE_ID = re.compile(r"[0-9a-f]{32}")  # who moved a question when its reviews decided
 
@@ -80,11 +85,17 @@ class Checked:
 
 
 def question_from_form(form: Mapping[str, str], question_id: str) -> Question:
-    """A question from the submission form's fields; PipelineError for a missing field."""
+    """A question from the submission form's fields; PipelineError for a missing field, or a
+    list of other answers too long to check."""
 
     def lines(name: str) -> tuple[str, ...]:
-        items = [line.strip() for line in form.get(name, "").splitlines()]
-        return tuple(item for item in items if item)[:MAX_LIST_ITEMS]
+        items = tuple(line.strip() for line in form.get(name, "").splitlines() if line.strip())
+        if len(items) > MAX_OTHER_ANSWERS or any(len(i) > MAX_ANSWER_LENGTH for i in items):
+            raise PipelineError(
+                f"{OTHER_ANSWER_FIELDS[name]}: at most {MAX_OTHER_ANSWERS} lines, each at most "
+                f"{MAX_ANSWER_LENGTH} characters."
+            )
+        return items
 
     try:
         difficulty = int(form.get("difficulty", ""))

@@ -45,6 +45,15 @@ def test_an_unknown_category_is_an_error():
     ]
 
 
+def test_other_answers_longer_than_a_typed_answer_or_too_many_are_errors():
+    problems = problems_of(refused=("M" * 101, *(f"Marsh {n}" for n in range(10))))
+
+    assert messages(problems) == [
+        ("space-red", Severity.ERROR, "11 refused, more than 10"),
+        ("space-red", Severity.ERROR, "refused has a line longer than 100 characters"),
+    ]
+
+
 def test_a_difficulty_outside_one_to_three_is_an_error():
     assert messages(problems_of(difficulty=4)) == [
         ("space-red", Severity.ERROR, "difficulty 4 is not one of 1, 2, 3")
