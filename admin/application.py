@@ -6,23 +6,38 @@ its own port and IOLoop, so a slow moderation page or report cannot delay a batt
 
 from __future__ import annotations
 
+import functools
+
 import tornado.web
 
-from admin import pages
+from admin import pages, statistics
 from admin.notify import rejection_mailer
 from handlers.base import web_settings
 from settings import Settings
+from store.factory import make_store
 from store.port import Store
-from tasks.queue import MailQueue, NoMailQueue
+from tasks.queue import MailQueue, NoMailQueue, NoReportQueue, ReportQueue
 
 QUESTION_ID = r"([A-Za-z0-9_.:-]{1,80})"
 
 
 def make_admin_app(
-    settings: Settings, store: Store, mail_queue: MailQueue | None = None
+    settings: Settings,
+    store: Store,
+    mail_queue: MailQueue | None = None,
+    report_queue: ReportQueue | None = None,
 ) -> tornado.web.Application:
-    """The app; without a `mail_queue` every rejection says its mail could not be queued."""
+    """The app; without a `mail_queue` every rejection says its mail could not be queued, and
+    without a `report_queue` reports are built on a thread of this process."""
     deps = {"store": store}
+    reports = {
+        **deps,
+        "queue": report_queue or NoReportQueue(),
+        # A build on this process's own thread opens a store connection of its own.
+        "own_store": functools.partial(
+            make_store, settings.database_url, settings.var_dir / "kwissle.db"
+        ),
+    }
     notify_rejection = rejection_mailer(mail_queue or NoMailQueue())
     routes: list = [
         (r"/admin/?", pages.DashboardHandler, deps),
@@ -32,7 +47,11 @@ def make_admin_app(
         (r"/admin/reports", pages.ReportsHandler, deps),
         (rf"/admin/questions/{QUESTION_ID}", pages.EditQuestionHandler, deps),
         (r"/admin/users", pages.UsersHandler, deps),
-        (r"/admin/statistics", pages.StatisticsHandler, deps),
+        (r"/admin/statistics", statistics.StatisticsHandler, reports),
+        (r"/admin/statistics/relabel", statistics.RelabelHandler, reports),
+        (r"/admin/statistics/accept", statistics.AcceptAliasHandler, reports),
+        (rf"/admin/statistics/{statistics.REPORT_NAME}\.csv", statistics.ReportCsvHandler, reports),
+        (rf"/admin/statistics/{statistics.REPORT_NAME}", statistics.ReportHandler, reports),
     ]  # fmt: skip
     if settings.admin_test_routes:
         routes += [

@@ -292,13 +292,6 @@ class UsersHandler(AdminHandler):
         self.redirect("/admin/users")
 
 
-class StatisticsHandler(AdminHandler):
-    """The place of the question and battle reports, which come in a later issue."""
-
-    def get(self) -> None:
-        self.render_admin("statistics.html")
-
-
 class SlowHandler(AdminHandler):
     """Test only (KWISSLE_ADMIN_TEST_ROUTES): blocks this whole process, like a heavy report."""
 

@@ -141,3 +141,18 @@ class Activity:
     peak_players: int = 0  # the most people in battles at one moment
     with_bot: int = 0
     outcomes: dict[str, int] = field(default_factory=dict)
+
+
+# Answer-to-reveal latency buckets, in milliseconds: each holds [bound, next bound).
+LATENCY_BOUNDS = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+
+
+def latency_bucket(ms: float) -> int:
+    """The bucket (its lower bound) a latency of `ms` milliseconds falls in."""
+    return max(bound for bound in LATENCY_BOUNDS if bound <= max(0.0, ms))
+
+
+def bucket_end(bound: int) -> str:
+    """Where the bucket starting at `bound` ends, in words ("5", or "more" for the last)."""
+    later = [b for b in LATENCY_BOUNDS if b > bound]
+    return str(later[0]) if later else "more"

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from game.pipeline import Change, PointAward, Report, ReportStatus, Review, State, Submission
+from game.pipeline import (
+    Change,
+    PointAward,
+    Report,
+    ReportKind,
+    ReportStatus,
+    Review,
+    State,
+    Submission,
+)
 from game.questions import Question
 from game.record import BattleRecord, QuestionStats
 from game.signin import SigninToken
@@ -337,6 +346,12 @@ class Store(ABC):
     @abstractmethod
     async def reveal_latencies_between(self, since: float, until: float) -> dict[int, int]:
         """Latency bucket (ms) -> count over the hours that [since, until) touches."""
+
+    @abstractmethod
+    async def report_counts_between(
+        self, since: float, until: float
+    ) -> dict[tuple[str, ReportKind], int]:
+        """Players' reports made in [since, until), counted by question and kind."""
 
     @abstractmethod
     async def changes_between(self, since: float, until: float) -> list[Change]:

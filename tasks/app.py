@@ -1,4 +1,4 @@
-"""The Celery app: JSON-only messages, the broker settings name, and the mail tasks.
+"""The Celery app: JSON-only messages, the broker settings name, the mail and report tasks.
 
 Built by make_celery(settings) in app.py, never at import. The broker is KWISSLE_BROKER_URL, else
 KWISSLE_REDIS_URL, else kombu's filesystem transport in var/broker, which needs no server and
@@ -18,11 +18,13 @@ from typing import Any, TypeVar
 
 from celery import Celery, Task
 
+from services.reports.filters import ReportFilters
+from services.reports.serving import build_and_save
 from settings import Settings
 from store.factory import make_store
 from store.port import Store
 from tasks.mail import MailBackend, MailError, make_backend
-from tasks.queue import SEND_MAIL, SEND_REJECTION_MAIL
+from tasks.queue import BUILD_REPORT, SEND_MAIL, SEND_REJECTION_MAIL
 from tasks.rejection_mail import deliver_rejection
 from tasks.signin_mail import deliver_signin_link
 
@@ -34,7 +36,9 @@ Job = Callable[[Store, MailBackend], Coroutine[Any, Any, T]]
 CONNECT_TIMEOUT = 3.0  # seconds to reach the broker before a publish gives up
 FILESYSTEM_POLL = 0.05  # seconds between looks into the filesystem queue
 MAIL_RETRIES = 8
-QUEUE = "kwissle"
+QUEUE = "kwissle"  # mail: short tasks a person waits for
+REPORTS_QUEUE = "kwissle-reports"  # report builds: long, so never in front of a sign-in mail
+WORKER_QUEUES = {"mail": QUEUE, "reports": REPORTS_QUEUE}
 # A named host keeps kombu from warning that none was given; the folder is what counts.
 EMBEDDED_BROKER = "filesystem://localhost/"
 
@@ -79,6 +83,7 @@ def make_celery(settings: Settings) -> Celery:
         # The filesystem transport has no broadcast, which remote control needs.
         worker_enable_remote_control=not url.startswith("filesystem://"),
         task_default_queue=QUEUE,
+        task_routes={BUILD_REPORT: {"queue": REPORTS_QUEUE}},
         broker_connection_timeout=CONNECT_TIMEOUT,
         broker_connection_retry_on_startup=True,
         broker_transport_options=_transport_options(url, settings.var_dir),
@@ -116,6 +121,11 @@ def register_tasks(app: Celery, resources: WorkerResources) -> None:
             ),
         )
 
+    @app.task(name=BUILD_REPORT)
+    def build_report(name: str, filters: dict[str, Any]) -> None:
+        wanted = ReportFilters.from_dict(filters)
+        resources.run(lambda store, _backend: build_and_save(store, name, wanted))
+
 
 class WorkerResources:
     """The store and mail backend of one worker process, opened on the first task."""
@@ -150,12 +160,13 @@ class WorkerResources:
         self._runner.close()
 
 
-def run_worker(settings: Settings) -> int:
-    """Run one worker in this process until it is told to stop (SIGTERM, SIGINT)."""
+def run_worker(settings: Settings, work: str = "mail") -> int:
+    """Run one worker for `work` (a WORKER_QUEUES name) in this process until it is told to
+    stop (SIGTERM, SIGINT)."""
     app = make_celery(settings)
     resources = WorkerResources(settings)
     register_tasks(app, resources)
-    log.info("mail worker on %s", broker_url(settings).split("@")[-1])
+    log.info("%s worker on %s", work, broker_url(settings).split("@")[-1])
     try:
         # solo: one task at a time in this process, so the store and the event loop need no
         # locks; run more workers for more mail. The filesystem transport has no broadcast,
@@ -165,7 +176,7 @@ def run_worker(settings: Settings) -> int:
                 "worker",
                 "--pool=solo",
                 "--loglevel=INFO",
-                f"--queues={QUEUE}",
+                f"--queues={WORKER_QUEUES[work]}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",

@@ -2,8 +2,8 @@
 
 Publishing blocks on the broker, so it runs on a one-thread executor and the event loop only
 awaits it. Retries are off and connecting is bounded: when the broker is down the request hears
-QueueUnavailable within seconds and can say so, instead of hanging. Both the game process
-(sign-in links) and the admin process (rejection notices) publish through CeleryMailQueue.
+QueueUnavailable within seconds and can say so, instead of hanging. The game process (sign-in
+links) and the admin process (rejection notices, report builds) publish through CeleryMailQueue.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from kombu.exceptions import KombuError
 
 SEND_MAIL = "kwissle.send_mail"
 SEND_REJECTION_MAIL = "kwissle.send_rejection_mail"
+BUILD_REPORT = "kwissle.build_report"
 
 
 class QueueUnavailable(RuntimeError):
@@ -35,8 +36,14 @@ class MailQueue(Protocol):
     async def close(self) -> None: ...
 
 
+class ReportQueue(Protocol):
+    async def build_report(self, name: str, filters: dict[str, object]) -> None:
+        """Queue a build of report `name` for `filters` (services.reports.filters.ReportFilters
+        as a dict); QueueUnavailable when nothing was queued."""
+
+
 class CeleryMailQueue:
-    """The MailQueue on a Celery app (see tasks.app.make_celery)."""
+    """MailQueue and ReportQueue on a Celery app (see tasks.app.make_celery)."""
 
     def __init__(self, app: Celery) -> None:
         self._app = app
@@ -47,6 +54,9 @@ class CeleryMailQueue:
 
     async def send_rejection_mail(self, question_id: str, rejected_at: float) -> None:
         await self._publish(SEND_REJECTION_MAIL, [question_id, rejected_at])
+
+    async def build_report(self, name: str, filters: dict[str, object]) -> None:
+        await self._publish(BUILD_REPORT, [name, filters])
 
     async def _publish(self, name: str, args: list[object], task_id: str | None = None) -> None:
         send = functools.partial(self._app.send_task, name, args=args, task_id=task_id, retry=False)
@@ -70,3 +80,10 @@ class NoMailQueue:
 
     async def close(self) -> None:
         return None
+
+
+class NoReportQueue:
+    """For an admin process without a broker: every build is refused, so it runs in-process."""
+
+    async def build_report(self, name: str, filters: dict[str, object]) -> None:
+        raise QueueUnavailable("this process has no report queue")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import ujson
 
-from game.pipeline import Action, Change, Review, State, Verdict
+from game.pipeline import Action, Change, ReportKind, Review, State, Verdict
 from game.record import BattleRecord
 from game.statistics import (
     TIME_BINS,
@@ -247,6 +247,21 @@ class ReportTables(SQLiteFile):
                 " progress = 1",
                 (key, built_at, data),
             )
+
+    async def report_counts_between(
+        self, since: float, until: float
+    ) -> dict[tuple[str, ReportKind], int]:
+        return await self._run(self._report_counts_between, since, until)
+
+    def _report_counts_between(
+        self, since: float, until: float
+    ) -> dict[tuple[str, ReportKind], int]:
+        rows = self._conn.execute(
+            "SELECT question_id, kind, count(*) FROM reports WHERE at >= ? AND at < ?"
+            " GROUP BY question_id, kind",
+            (since, until),
+        )
+        return {(question_id, ReportKind(kind)): count for question_id, kind, count in rows}
 
     # the pipeline's history, for the pipeline report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from game.pipeline import Action, Verdict, new_submission
+from game.pipeline import Action, Report, ReportKind, Verdict, new_submission
 from game.pipeline import Review as PeerReview
 from game.record import AttemptEntry, Method, Outcome, QuestionEntry
 from game.statistics import TIME_BINS, NearMissCount
@@ -130,3 +130,17 @@ def test_the_pipelines_moves_and_reviews_are_read_for_a_time_range(store, run):
     assert [(c.question_id, c.action) for c in changes] == [("u-1", Action.SUBMIT)]
     assert [(r.reviewer_id, r.verdict) for r in reviews] == [("bob", Verdict.CORRECT)]
     assert run(store.changes_between(NOON + 1, NOON + 2)) == []
+
+
+def test_players_reports_are_counted_by_question_and_kind(store, run):
+    for battle_id, reporter, kind in [
+        ("b1", "ann", ReportKind.WRONG_FACT),
+        ("b2", "bob", ReportKind.WRONG_FACT),
+        ("b2", "cyd", ReportKind.AMBIGUOUS),
+    ]:
+        run(store.save_report(Report(battle_id, "q1", reporter, kind, "", NOON)))
+    run(store.save_report(Report("b3", "q1", "dee", ReportKind.OFFENSIVE, "", NOON + 86_400)))
+
+    counts = run(store.report_counts_between(NOON - 1, NOON + 1))
+
+    assert counts == {("q1", ReportKind.WRONG_FACT): 2, ("q1", ReportKind.AMBIGUOUS): 1}

@@ -1,0 +1,110 @@
+"""Serving a report: the cached copy at once with its age, and a build in the background when
+there is no copy or it is stale, one build at a time per report and filters.
+
+Builds go to the report worker through the queue. With the broker down, the admin process
+builds it itself on a thread of its own, with its own event loop and store connection, so its
+event loop keeps serving pages meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from services.reports.catalog import REPORTS, ReportSpec
+from services.reports.filters import ReportFilters
+from store.port import Store
+from tasks.queue import QueueUnavailable, ReportQueue
+
+log = logging.getLogger("kwissle.reports")
+
+# A build that has not finished in this long is taken to have died; another may start.
+CLAIM_SECONDS = 600.0
+
+StoreFactory = Callable[[], Store]
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    data: dict[str, Any] | None  # None until the first build is done
+    built_at: float | None
+    building: bool  # a build (the first, or a refresh) is under way
+    progress: float  # of that build, 0 to 1
+
+
+async def serve(
+    store: Store,
+    queue: ReportQueue,
+    spec: ReportSpec,
+    filters: ReportFilters,
+    now: float,
+    *,
+    own_store: StoreFactory,
+) -> Served:
+    """The report as cached now, having asked for a build if it needs one.
+
+    `own_store` makes a fresh, unopened store for a build run in this process when the queue
+    cannot take it."""
+    key = filters.key(spec.name)
+    cached = await store.cached_report_result(key)
+    built_at = cached.built_at if cached else None
+    fresh = built_at is not None and now - built_at < spec.refresh_seconds
+    building = (
+        cached is not None
+        and cached.building_since is not None
+        and now - cached.building_since < CLAIM_SECONDS
+    )
+    if not fresh and not building and await store.claim_report_build(key, now, CLAIM_SECONDS):
+        building = True
+        try:
+            await queue.build_report(spec.name, filters.to_dict())
+        except QueueUnavailable as error:
+            log.warning("report %s built in the admin process, the queue is down: %s", key, error)
+            build_on_own_thread(own_store, spec.name, filters)
+    return Served(
+        cached.data if cached else None,
+        built_at,
+        building,
+        cached.progress if cached and building else 0.0,
+    )
+
+
+async def build_and_save(
+    store: Store, name: str, filters: ReportFilters, clock: Callable[[], float] = time.time
+) -> None:
+    """Build report `name` for `filters` on `store` and cache it; building twice is harmless."""
+    spec = REPORTS[name]
+    key = filters.key(name)
+
+    async def progress(done: float) -> None:
+        await store.report_build_progress(key, done)
+
+    data = await spec.build(store, filters, progress)
+    await store.save_report_result(key, data, clock())
+    log.info("report %s built", key)
+
+
+def build_on_own_thread(own_store: StoreFactory, name: str, filters: ReportFilters) -> None:
+    """Build on a daemon thread with its own loop and store; failures are logged, the claim
+    lapses, and the next visit tries again."""
+
+    async def build() -> None:
+        store = own_store()
+        await store.open()
+        try:
+            await build_and_save(store, name, filters)
+        finally:
+            await store.close()
+
+    def run() -> None:
+        try:
+            asyncio.run(build())
+        except Exception:
+            log.exception("report %s could not be built", filters.key(name))
+
+    threading.Thread(target=run, name=f"kwissle-report-{name}", daemon=True).start()
