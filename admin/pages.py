@@ -88,7 +88,7 @@ class AdminHandler(BaseHandler):
 class DashboardHandler(AdminHandler):
     async def get(self) -> None:
         counts = await self.store.submission_counts()
-        reports = await pipeline.open_reports(self.store)
+        reports = await pipeline.open_reports(self.store, time.time())
         bank = await self.store.published_questions()
         self.render_admin(
             "dashboard.html",
@@ -195,7 +195,7 @@ class ReportsHandler(AdminHandler):
     """GET the open reports; POST add-alias, unpublish (with a reason) or dismiss one."""
 
     async def get(self) -> None:
-        reports = await pipeline.open_reports(self.store)
+        reports = await pipeline.open_reports(self.store, time.time())
         questions = {r.question_id: await self.store.get_question(r.question_id) for r in reports}
         self.render_admin(
             "reports.html",
@@ -208,7 +208,7 @@ class ReportsHandler(AdminHandler):
     async def post(self) -> None:
         key = tuple(self.get_body_argument(n, "") for n in ("battle", "question_id", "reporter"))
         found = next(
-            (r for r in await pipeline.open_reports(self.store, limit=1000) if
+            (r for r in await pipeline.open_reports(self.store, time.time(), limit=1000) if
              (r.battle_id, r.question_id, r.reporter_id) == key),
             None,
         )  # fmt: skip

@@ -5,7 +5,7 @@ A player's question is a `Submission`: the question itself plus where it stands.
 Peer reviews decide nothing alone: `review_outcome` says when enough of them send the question on
 to the moderators or back to its author. Contributor points follow from a final decision.
 
-Pure: no I/O, no clock (`now` is passed in). Imports game values only.
+Pure: no I/O, no clock (`now` is passed in). Imports game values and limits only.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from game.limits import RateLimit
 from game.questions import Question
 
 REVIEWS_NEEDED = 3
@@ -22,6 +23,13 @@ DEFAULT_DAILY_SUBMISSIONS = 5
 MAX_COMMENT = 500
 MAX_REASON = 500
 QUALITIES: tuple[int, ...] = (1, 2, 3, 4, 5)
+
+# A report sent at a reveal reaches the store before its battle does (a battle is stored when it
+# ends); it waits this long for the stored battle to confirm it, then expires.
+REPORT_WAIT_SECONDS = 10 * 60.0
+# A player meets ten questions a battle; a whole network (a school, a café) many more.
+REPORTS_PER_PLAYER = RateLimit(30, 3600.0)
+REPORTS_PER_ADDRESS = RateLimit(100, 3600.0)
 
 # Contributor points, and why each exists.
 PUBLISHED_POINTS = 10  # the author of a question that reached the bank
@@ -64,6 +72,7 @@ class ReportKind(StrEnum):
 
 class ReportStatus(StrEnum):
     UNVERIFIED = "unverified"  # sent before its battle was stored; shown once the battle confirms
+    EXPIRED = "expired"  # its battle, stored or not after REPORT_WAIT_SECONDS, did not confirm it
     OPEN = "open"
     RESOLVED = "resolved"  # a moderator acted on it (alias added, edited, unpublished)
     DISMISSED = "dismissed"

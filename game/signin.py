@@ -3,7 +3,7 @@
 A link carries a random secret; the store keeps only its digest, so a copy of the database opens
 no account. A link works once, for LINK_LIFETIME seconds, and only in the browser that asked for
 it: that browser holds a nonce cookie whose digest the token records. Pure: no I/O, no clock
-(`now` is a parameter), no randomness (secrets are made by the caller). Standard library only.
+(`now` is a parameter), no randomness (secrets are made by the caller). Imports game.limits only.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import hmac
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from game.limits import RateLimit
 
 SECRET_BYTES = 32  # 256 random bits per link secret, nonce and session id
 LINK_LIFETIME = 15 * 60.0
@@ -102,18 +104,6 @@ def nickname_from_email(email: str) -> str:
     """A first nickname for an account made without a guest: the address's letters and digits."""
     name = _NICKNAME_CHARS.sub("", email.partition("@")[0])[:24]
     return name if len(name) >= 2 else FALLBACK_NICKNAME
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimit:
-    """At most `limit` requests per `window` seconds for one key."""
-
-    limit: int
-    window: float
-
-    def allows(self, count: int) -> bool:
-        """Whether the `count`th request within the window (this one included) may proceed."""
-        return count <= self.limit
 
 
 LINKS_PER_ADDRESS = RateLimit(5, 15 * 60.0)

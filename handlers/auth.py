@@ -21,7 +21,6 @@ from game.signin import (
     SESSION_LIFETIME,
     EmailError,
     LinkVerdict,
-    RateLimit,
     digest,
     guest_to_merge,
     judge_link,
@@ -74,9 +73,6 @@ class AuthHandler(BaseHandler):
         """This browser's guest, proven by its own signed cookie."""
         user = self.user
         return user if user is not None and user.kind is UserKind.GUEST else None
-
-    async def over_limit(self, key: str, limit: RateLimit, now: float) -> bool:
-        return not limit.allows(await self.store.count_hit(key, now, limit.window))
 
     def render_form(self, status: int, error: str | None, email: str = "") -> None:
         self.set_status(status)

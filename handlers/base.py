@@ -8,6 +8,7 @@ from typing import Any
 
 import tornado.web
 
+from game.limits import RateLimit
 from game.signin import digest
 from handlers.errors import ErrorPage, Link, error_page, stale_form
 from handlers.labels import UI_METHODS
@@ -68,6 +69,10 @@ class BaseHandler(tornado.web.RequestHandler):
         user_id = self.get_signed_cookie(USER_COOKIE, min_version=2)
         user = await self.store.get_user(user_id.decode()) if user_id else None
         return user if user is not None and user.kind is UserKind.GUEST else None
+
+    async def over_limit(self, key: str, limit: RateLimit, now: float) -> bool:
+        """Count this request under `key`; whether it goes past `limit`."""
+        return not limit.allows(await self.store.count_hit(key, now, limit.window))
 
     @property
     def user(self) -> User | None:

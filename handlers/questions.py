@@ -13,7 +13,14 @@ from typing import Any
 import tornado.escape
 import tornado.web
 
-from game.pipeline import MAX_COMMENT, QUALITIES, Action, Verdict
+from game.pipeline import (
+    MAX_COMMENT,
+    QUALITIES,
+    REPORTS_PER_ADDRESS,
+    REPORTS_PER_PLAYER,
+    Action,
+    Verdict,
+)
 from game.questions import CATEGORIES, DIFFICULTIES, Question
 from handlers.base import BACK_TO_THE_GAME, BaseHandler
 from handlers.errors import Link, PageError
@@ -158,12 +165,23 @@ class ReportHandler(BaseHandler):
 
     Body {"battle", "question_id", "kind", "typed"?}; the X-XSRFToken header carries the _xsrf
     cookie. 201 for a new report, 200 for a repeat, 400 for a malformed body, 403 for anyone
-    who did not play that question in that battle. See docs/operations.md.
+    who did not play that question in that battle, 429 past REPORTS_PER_PLAYER or
+    REPORTS_PER_ADDRESS. See docs/operations.md.
     """
 
     async def post(self) -> None:
         if self.user is None:
             raise tornado.web.HTTPError(403, "Only a player of that battle can report.")
+        now = time.time()
+        # Both are counted every time, so neither many guests nor many addresses get round them.
+        player_over = await self.over_limit(
+            f"report:player:{self.user.id}", REPORTS_PER_PLAYER, now
+        )
+        address_over = await self.over_limit(
+            f"report:ip:{self.request.remote_ip}", REPORTS_PER_ADDRESS, now
+        )
+        if player_over or address_over:
+            raise tornado.web.HTTPError(429, "Too many reports for now; try again in an hour.")
         try:
             payload = tornado.escape.json_decode(self.request.body)
         except ValueError:
@@ -171,7 +189,7 @@ class ReportHandler(BaseHandler):
         if not isinstance(payload, dict):
             raise tornado.web.HTTPError(400, "The body is a JSON object.")
         try:
-            found, new = await pipeline.report(self.store, self.user, payload, time.time())
+            found, new = await pipeline.report(self.store, self.user, payload, now)
         except PermissionError as error:
             raise tornado.web.HTTPError(403, str(error)) from error
         except pipeline.PipelineError as error:

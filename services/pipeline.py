@@ -22,6 +22,7 @@ from game.pipeline import (
     DEFAULT_DAILY_SUBMISSIONS,
     MAX_COMMENT,
     QUALITIES,
+    REPORT_WAIT_SECONDS,
     Action,
     Change,
     Report,
@@ -328,8 +329,8 @@ async def report(
     """Record a player's report of a question met in a battle they played.
 
     A battle is stored when it ends, so a report sent at a reveal usually arrives first: it is
-    kept UNVERIFIED and reaches the moderators once the stored battle confirms it (see
-    `open_reports`). Returns the report and whether it is new. Raises PermissionError when the
+    kept UNVERIFIED and reaches the moderators once the stored battle confirms it, or expires
+    (see `open_reports`). Returns the report and whether it is new. Raises PermissionError when the
     stored battle does not list the reporter with that question, PipelineError for a malformed
     payload.
     """
@@ -358,20 +359,12 @@ async def report(
     return found, await store.save_report(found)
 
 
-async def open_reports(store: Store, limit: int = 100) -> list[Report]:
-    """Reports for the moderators: open ones, and unverified ones their stored battle confirms.
-
-    An unverified report whose battle is still missing, or does not list the reporter with that
-    question, is left out.
-    """
-    found = await store.reports(ReportStatus.OPEN, limit)
-    for pending in await store.reports(ReportStatus.UNVERIFIED, limit):
-        record = await store.get_battle(pending.battle_id)
-        if record is not None and report_matches_battle(
-            record.player_ids, record.question_ids, pending.reporter_id, pending.question_id
-        ):
-            found.append(pending)
-    return sorted(found, key=lambda r: r.at)[:limit]
+async def open_reports(store: Store, now: float, limit: int = 100) -> list[Report]:
+    """Open reports for the moderators, oldest first, once every unverified report is settled:
+    opened when its stored battle confirms it, expired when that battle does not or when it
+    waited REPORT_WAIT_SECONDS for a battle that never came."""
+    await store.settle_reports(now, REPORT_WAIT_SECONDS)
+    return await store.reports(ReportStatus.OPEN, limit)
 
 
 async def close_report(

@@ -221,6 +221,12 @@ class Store(ABC):
         """Reports in one status, oldest first."""
 
     @abstractmethod
+    async def settle_reports(self, now: float, wait: float) -> None:
+        """Settle every unverified report: OPEN when its stored battle lists the reporter (or the
+        account the reporter became) with its question; EXPIRED when the stored battle does not,
+        or when no battle came by `now - wait`. Reports still waiting are left as they are."""
+
+    @abstractmethod
     async def close_report(
         self,
         battle_id: str,

@@ -28,6 +28,20 @@ from store.port import ContributorScore, StaleSubmissionError
 from store.sqlite.connection import SQLiteFile, dumps
 from store.sqlite.game import write_question
 
+# An unverified report is confirmed by its reporter's own question history of the battle (a guest
+# who signed in since has it under their account); a stored battle without it, or no battle by
+# the deadline, expires it.
+_SETTLE_REPORTS = """
+    UPDATE reports SET status = CASE WHEN EXISTS (
+        SELECT 1 FROM question_history AS h
+        WHERE h.battle_id = reports.battle_id AND h.question_id = reports.question_id
+          AND h.user_id IN (reports.reporter_id, (SELECT account_id FROM merged_guests
+                                                  WHERE guest_id = reports.reporter_id)))
+        THEN ? ELSE ? END
+    WHERE status = ?
+      AND (at <= ? OR EXISTS (SELECT 1 FROM battles WHERE id = reports.battle_id))
+"""
+
 
 class PipelineTables(SQLiteFile):
     """Submitted questions on their way to the bank, and the people who wrote and judged them."""
@@ -234,6 +248,14 @@ class PipelineTables(SQLiteFile):
             Report(b, q, r, ReportKind(kind), typed, at, ReportStatus(st), by, by_at, note)
             for b, q, r, kind, typed, at, st, by, by_at, note in rows
         ]
+
+    async def settle_reports(self, now: float, wait: float) -> None:
+        await self._run(self._settle_reports, now - wait)
+
+    def _settle_reports(self, deadline: float) -> None:
+        with self._transaction() as db:
+            db.execute(_SETTLE_REPORTS, (ReportStatus.OPEN, ReportStatus.EXPIRED,
+                                         ReportStatus.UNVERIFIED, deadline))  # fmt: skip
 
     async def close_report(
         self,

@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
+from game.limits import RateLimit
 from game.roles import Role, RoleError, granted, parse_role, revoked
 from game.signin import (
     LINK_LIFETIME,
     EmailError,
     LinkVerdict,
-    RateLimit,
     digest,
     guest_to_merge,
     judge_link,

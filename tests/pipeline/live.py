@@ -154,8 +154,13 @@ class Client:
         status, text, _ = self.request(url, body)
         return status, text
 
-    def post_json(self, url: str, payload: Any, *, xsrf: bool = True) -> tuple[int, Any]:
+    def post_json(
+        self, url: str, payload: Any, *, xsrf: bool = True, address: str | None = None
+    ) -> tuple[int, Any]:
+        """POST `payload` as JSON; `address` is the client address nginx would pass on."""
         headers = {"Content-Type": "application/json"}
+        if address is not None:
+            headers["X-Real-IP"] = address
         if xsrf:
             headers["X-XSRFToken"] = self.cookies["_xsrf"]
         status, text, _ = self.request(url, json.dumps(payload).encode(), headers)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from game.pipeline import ReportStatus
+from game.pipeline import (
+    REPORT_WAIT_SECONDS,
+    REPORTS_PER_ADDRESS,
+    REPORTS_PER_PLAYER,
+    Report,
+    ReportKind,
+    ReportStatus,
+)
 from store.port import User
 from tests.pipeline.live import Site, account, guest_client, running_site, signed_in, with_store
 from tests.store.samples import make_battle, make_question
@@ -29,10 +37,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         yield running
 
 
-def report(site: Site, user_id: str, xsrf: bool = True, **payload: Any) -> tuple[int, Any]:
+def report(
+    site: Site, user_id: str, xsrf: bool = True, address: str | None = None, **payload: Any
+) -> tuple[int, Any]:
     body = {"battle": BATTLE, "question_id": "q1", "kind": "wrong-fact", **payload}
     client = guest_client(site.secret(), user_id)
-    return client.post_json(site.game.base_url + "/questions/report", body, xsrf=xsrf)
+    url = site.game.base_url + "/questions/report"
+    return client.post_json(url, body, xsrf=xsrf, address=address)
 
 
 def reports(site: Site, status: ReportStatus = ReportStatus.OPEN) -> list[Any]:
@@ -109,3 +120,72 @@ def test_one_click_adds_the_typed_answer_as_an_alias(site: Site, guests: None):
     question = with_store(site.var_dir, lambda store: store.get_question("q1"))
     assert code == 302 and "answer of q1" in question.aliases
     assert [r.reporter_id for r in reports(site, ReportStatus.RESOLVED)] == ["g-bob"]
+
+
+def made_up_reports(count: int, at: float, reporter: str = "g-ann") -> list[Report]:
+    """Reports on battles nobody played, as a guest could send them."""
+    return [
+        Report(f"{n:032x}", "q1", reporter, ReportKind.OFFENSIVE, "", at, ReportStatus.UNVERIFIED)
+        for n in range(count)
+    ]
+
+
+def save_reports(site: Site, found: list[Report]) -> None:
+    async def save(store: Any) -> None:
+        for one in found:
+            await store.save_report(one)
+
+    with_store(site.var_dir, save)
+
+
+def test_reports_on_made_up_battles_never_hide_a_real_one(site: Site, guests: None):
+    moderator = signed_in(site.var_dir, site.secret(), account("mod", "moderator"))
+    save_reports(site, made_up_reports(150, at=time.time() - 60))
+    real = "d" * 32
+
+    code, body = report(site, "g-bob", battle=real, kind="ambiguous")
+    stored = make_battle(real, question_ids=("q1",), players=("g-bob",))
+    with_store(site.var_dir, lambda store: store.record_battle(stored))
+    page = moderator.get(site.admin_url + "/admin/reports")[1]
+
+    assert (code, body["status"]) == (201, "unverified")
+    assert f"/battles/{real}" in page
+
+
+def test_a_report_whose_battle_never_comes_expires(site: Site, guests: None):
+    moderator = signed_in(site.var_dir, site.secret(), account("mod", "moderator"))
+    stale = made_up_reports(3, at=time.time() - REPORT_WAIT_SECONDS - 60, reporter="g-cid")
+    save_reports(site, stale)
+
+    moderator.get(site.admin_url + "/admin/reports")
+
+    expired = [(r.battle_id, r.reporter_id) for r in reports(site, ReportStatus.EXPIRED)]
+    assert all((r.battle_id, "g-cid") in expired for r in stale)
+
+
+def test_a_player_sending_too_many_reports_is_slowed_down(site: Site):
+    with_store(site.var_dir, lambda store: store.save_user(User("g-eager", "Eager")))
+    sent = [
+        report(site, "g-eager", address="10.0.0.1", battle=f"{n:032x}")[0]
+        for n in range(REPORTS_PER_PLAYER.limit + 1)
+    ]
+
+    code, body = report(site, "g-eager", address="10.0.0.2", battle="e" * 32)
+
+    assert set(sent[:-1]) == {201} and sent[-1] == 429
+    assert code == 429 and "Too many reports" in body["error"]
+
+
+def test_one_address_sending_too_many_reports_is_slowed_down(site: Site):
+    async def many_guests(store: Any) -> None:
+        for n in range(REPORTS_PER_ADDRESS.limit + 1):
+            await store.save_user(User(f"g-many-{n}", f"Many {n}"))
+
+    with_store(site.var_dir, many_guests)
+
+    codes = [
+        report(site, f"g-many-{n}", address="10.0.0.9", battle=f"{n:032x}")[0]
+        for n in range(REPORTS_PER_ADDRESS.limit + 1)
+    ]
+
+    assert set(codes[:-1]) == {201} and codes[-1] == 429

@@ -607,6 +607,62 @@ def test_a_report_is_kept_once_and_closed_once(store, run):
     assert run(store.reports(ReportStatus.DISMISSED))[0].resolved_by == "mod"
 
 
+def _unverified(battle: str, reporter: str = "ann", question: str = "q1", at: float = 100.0):
+    return Report(battle, question, reporter, ReportKind.AMBIGUOUS, "", at, ReportStatus.UNVERIFIED)
+
+
+def _statuses(store, run) -> dict[tuple[str, str, str], ReportStatus]:
+    return {
+        (r.battle_id, r.question_id, r.reporter_id): r.status
+        for status in ReportStatus
+        for r in run(store.reports(status))
+    }
+
+
+def test_a_stored_battle_opens_the_reports_of_its_players_on_its_questions(store, run):
+    run(store.save_report(_unverified("b1", "ann", "q1")))
+    run(store.save_report(_unverified("b1", "bob", "q2")))
+    run(store.record_battle(make_battle("b1", players=("ann", "bob"), question_ids=("q1", "q2"))))
+
+    run(store.settle_reports(now=110.0, wait=600.0))
+
+    assert set(_statuses(store, run).values()) == {ReportStatus.OPEN}
+
+
+def test_a_stored_battle_expires_reports_it_does_not_confirm(store, run):
+    run(store.save_report(_unverified("b1", "cid", "q1")))  # not a player of b1
+    run(store.save_report(_unverified("b1", "ann", "q9")))  # not a question of b1
+    run(store.record_battle(make_battle("b1", players=("ann", "bob"), question_ids=("q1", "q2"))))
+
+    run(store.settle_reports(now=110.0, wait=600.0))
+
+    assert set(_statuses(store, run).values()) == {ReportStatus.EXPIRED}
+
+
+def test_a_report_waits_for_its_battle_until_the_wait_is_over(store, run):
+    run(store.save_report(_unverified("b1", at=100.0)))
+    run(store.save_report(_unverified("b2", at=200.0)))
+
+    run(store.settle_reports(now=750.0, wait=600.0))
+
+    assert _statuses(store, run) == {
+        ("b1", "q1", "ann"): ReportStatus.EXPIRED,
+        ("b2", "q1", "ann"): ReportStatus.UNVERIFIED,
+    }
+
+
+def test_a_guest_who_signed_in_since_still_has_their_report_confirmed(store, run):
+    run(store.save_user(User("g-1", "Guest")))
+    run(store.save_user(ANN))
+    run(store.save_report(_unverified("b1", "g-1")))
+    run(store.merge_guest("g-1", "ann", 105.0))
+    run(store.record_battle(make_battle("b1", players=("g-1", "bob"), question_ids=("q1",))))
+
+    run(store.settle_reports(now=110.0, wait=600.0))
+
+    assert _statuses(store, run) == {("b1", "q1", "g-1"): ReportStatus.OPEN}
+
+
 def test_points_granted_twice_count_once_and_rank_contributors(store, run):
     run(store.save_user(ANN))
     awards = [PointAward("ann", "u1", 10, "published"), PointAward("bob", "u1", 2, "review-1")]
