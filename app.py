@@ -4,7 +4,7 @@
     python app.py admin --port 10004    the admin process on 127.0.0.1:10004 (routes under /admin)
     python app.py run                   everything the site needs on this machine
     python app.py questions check|load|dump FILE...
-    python app.py worker                a Celery worker for mail and other background tasks
+    python app.py worker [--work reports]  a Celery worker: mail (the default), or report builds
     python app.py users grant|revoke EMAIL ROLE
 
 Adapters are built here and nowhere else; see settings.py for every knob.
@@ -36,8 +36,8 @@ from sockets.arena import Arena, ArenaConfig
 from sockets.connection import OpenConnections
 from store.factory import make_store
 from store.port import Store
-from tasks.app import broker_url, make_celery, run_worker
-from tasks.queue import CeleryMailQueue
+from tasks.app import WORKER_QUEUES, broker_url, make_celery, run_worker
+from tasks.queue import CeleryQueue
 
 ROOT = Path(__file__).resolve().parent
 SHIPPED_BANK = sorted((ROOT / "data" / "questions").glob("*.jsonl"))
@@ -68,7 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--port", type=int, help="port (env KWISSLE_ADMIN_PORT, default 10004)")
     admin.add_argument("--host", help="address to bind (env KWISSLE_ADMIN_HOST, default 127.0.0.1)")
 
-    commands.add_parser("worker", help="run a Celery worker: sends mail (see KWISSLE_BROKER_URL)")
+    worker = commands.add_parser("worker", help="run a Celery worker (see KWISSLE_BROKER_URL)")
+    worker.add_argument(
+        "--work",
+        choices=sorted(WORKER_QUEUES),
+        default="mail",
+        help="mail (sign-in and rejection mail) or reports (admin report builds)",
+    )
     users = commands.add_parser("users", help="grant or revoke an account's role")
     verbs = users.add_subparsers(dest="action", required=True, metavar="ACTION")
     for verb, text in (
@@ -106,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return bank_commands.check(args.files)
         return asyncio.run(_questions(settings, args))
     if args.command == "worker":
-        return run_worker(settings)
+        return run_worker(settings, args.work)
     if args.command == "admin":
         return asyncio.run(_serve_admin(admin_settings(settings, args)))
     if args.command == "users":
@@ -155,15 +161,15 @@ def admin_settings(settings: Settings, args: argparse.Namespace) -> Settings:
 async def _serve_admin(settings: Settings) -> int:
     store = open_store(settings)
     await store.open()
-    # Rejection mails go through the same broker as the game process's sign-in mail.
-    mail_queue = CeleryMailQueue(make_celery(settings))
+    # Rejection mails and report builds go through the same broker as the game's sign-in mail.
+    queue = CeleryQueue(make_celery(settings))
     xheaders = settings.trusts_proxy_headers(settings.admin_host)
-    server = http_server(make_admin_app(settings, store, mail_queue), xheaders=xheaders)
+    server = http_server(make_admin_app(settings, store, queue, queue), xheaders=xheaders)
     server.listen(settings.admin_port, address=settings.admin_host)
     log.info("admin process on http://%s:%d/admin", settings.admin_host, settings.admin_port)
     await _until_stopped()
     server.stop()
-    await mail_queue.close()
+    await queue.close()
     await store.close()
     return 0
 
@@ -205,8 +211,9 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     children = []
     if whole_site:
         children.append(_start_beside(settings, "worker"))
+        children.append(_start_beside(settings, "worker", "--work", "reports"))
         children.append(_start_beside(settings, "admin", "--port", str(settings.admin_port)))
-    mail_queue = CeleryMailQueue(make_celery(settings))
+    mail_queue = CeleryQueue(make_celery(settings))
     if whole_site and not await store.all_questions():
         log.info("empty store: loading the shipped question bank")
         await bank_commands.load(SHIPPED_BANK, store)

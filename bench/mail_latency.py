@@ -27,7 +27,7 @@ from game.signin import new_token  # noqa: E402
 from settings import Settings, load_settings  # noqa: E402
 from store.sqlite import SQLiteStore  # noqa: E402
 from tasks.app import make_celery  # noqa: E402
-from tasks.queue import CeleryMailQueue  # noqa: E402
+from tasks.queue import CeleryQueue  # noqa: E402
 from tasks.signin_mail import mail_key  # noqa: E402
 
 POLL = 0.001
@@ -55,7 +55,7 @@ def start_worker(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
 async def measure(settings: Settings, rounds: int) -> list[float]:
     store = SQLiteStore(settings.var_dir / "kwissle.db")
     await store.open()
-    queue = CeleryMailQueue(make_celery(settings))
+    queue = CeleryQueue(make_celery(settings))
     outbox = settings.var_dir / "outbox"
     seconds = []
     try:

@@ -3,7 +3,7 @@
 Publishing blocks on the broker, so it runs on a one-thread executor and the event loop only
 awaits it. Retries are off and connecting is bounded: when the broker is down the request hears
 QueueUnavailable within seconds and can say so, instead of hanging. The game process (sign-in
-links) and the admin process (rejection notices, report builds) publish through CeleryMailQueue.
+links) and the admin process (rejection notices, report builds) publish through CeleryQueue.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class ReportQueue(Protocol):
         as a dict); QueueUnavailable when nothing was queued."""
 
 
-class CeleryMailQueue:
+class CeleryQueue:
     """MailQueue and ReportQueue on a Celery app (see tasks.app.make_celery)."""
 
     def __init__(self, app: Celery) -> None:

@@ -18,6 +18,12 @@ from store.port import Store
 
 LIST_LENGTH = 10
 LEVELS = {1: "easy", 2: "medium", 3: "hard"}
+KIND_WORDS = {
+    ReportKind.WRONG_FACT: "wrong fact",
+    ReportKind.AMBIGUOUS: "ambiguous",
+    ReportKind.OFFENSIVE: "offensive",
+    ReportKind.JUDGED_WRONGLY: "judged wrongly",
+}
 SHARE_BANDS = [f"{low}–{low + 10}%" for low in range(0, 100, 10)]
 COLUMNS = [
     ("question", "Question"),
@@ -31,6 +37,7 @@ COLUMNS = [
     ("median_s", "Median time to right (s)"),
     ("typos_pct", "Typos forgiven %"),
     ("reports", "Reports"),
+    ("report_kinds", "Reports by kind"),
     ("measured", "Measured"),
     ("interval", "90% interval of right %"),
 ]
@@ -122,6 +129,7 @@ def _row(
         "typos_pct": percent(play.right_with_typos, play.right_typed),
         "reports": sum(kinds.values()),
         "reports_by_kind": {kind.value: n for kind, n in kinds.items() if n},
+        "report_kinds": ", ".join(f"{n} {KIND_WORDS[kind]}" for kind, n in kinds.items() if n),
         "measured": LEVELS[measured.level] if measured else None,
         "measured_level": measured.level if measured else None,
         "interval": f"{measured.low:.0%}–{measured.high:.0%}" if measured else None,

@@ -18,7 +18,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from game.pipeline import PointAward, Report, ReportKind, new_submission
 from game.questions import Question
 from game.record import PlayerEntry
+from game.statistics import day_of
 from handlers.base import SESSION_COOKIE
+from services.reports.catalog import REPORTS
+from services.reports.filters import read_filters
+from services.reports.serving import build_and_save
 from store.port import Store, User
 from tests.browser.quality import assert_clean, layout_shift, watch
 from tests.pipeline.live import Site, account, running_site, signed_in, with_store
@@ -78,6 +82,10 @@ async def fill(store: Store) -> None:
         Report(BATTLE_ID, BANK_QUESTION, PLAYER.id, ReportKind.JUDGED_WRONGLY, typed, now)
     )
     await store.award_points([PointAward(AUTHOR.id, theirs.id, 10, "published")])
+    # Every report built as a worker would, for the filters a page asks by default.
+    last_30_days = read_filters({}, day_of(now))
+    for name in REPORTS:
+        await build_and_save(store, name, last_30_days)
 
 
 @pytest.fixture(scope="module")
@@ -189,6 +197,10 @@ STOPS = [
     Stop("admin-question", "admin", admin_page(f"/admin/questions/{BANK_QUESTION}", "Edit")),
     Stop("admin-users", "admin", admin_page("/admin/users", "Users")),
     Stop("admin-statistics", "admin", admin_page("/admin/statistics", "Statistics")),
+    *(
+        Stop(f"admin-report-{name}", "admin", admin_page(f"/admin/statistics/{name}", spec.title))
+        for name, spec in REPORTS.items()
+    ),
     Stop("admin-not-found", "admin", admin_page("/admin/nowhere", "Nothing here")),
 ]
 

@@ -103,7 +103,7 @@ def test_reports_by_kind_count_in_the_quality_report(store, run):
     data = run(quality.build(store, WEEK, no_progress))
 
     (row,) = [r for r in rows(data, "questions") if r["question_id"] == "space-1"]
-    assert row["reports"] == 2 and row["reports_by_kind"] == {"wrong-fact": 1, "ambiguous": 1}
+    assert row["reports"] == 2 and row["report_kinds"] == "1 wrong fact, 1 ambiguous"
 
 
 def test_near_misses_keep_texts_close_to_the_answer_and_warn_about_other_answers(store, run):

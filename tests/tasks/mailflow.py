@@ -48,13 +48,13 @@ class Worker:
 
 
 @contextmanager
-def running_worker(var_dir: Path, broker_url: str) -> Iterator[Worker]:
-    """`python app.py worker` on `broker_url` and the store in `var_dir`, ready, until the block
-    ends; its mail lands in var_dir/outbox."""
-    log_path = var_dir / "worker.log"
+def running_worker(var_dir: Path, broker_url: str, work: str = "mail") -> Iterator[Worker]:
+    """`python app.py worker --work WORK` on `broker_url` and the store in `var_dir`, ready,
+    until the block ends; a mail worker's mail lands in var_dir/outbox."""
+    log_path = var_dir / f"worker-{work}.log"
     env = {**os.environ, "KWISSLE_VAR": str(var_dir), "KWISSLE_BROKER_URL": broker_url}
     process = subprocess.Popen(
-        [sys.executable, "app.py", "worker"],
+        [sys.executable, "app.py", "worker", "--work", work],
         cwd=ROOT,
         env=env,
         stdout=log_path.open("wb"),

@@ -8,7 +8,7 @@ from contextlib import closing
 from dataclasses import replace
 
 from tasks.app import CONNECT_TIMEOUT, make_celery
-from tasks.queue import CeleryMailQueue, MailQueue
+from tasks.queue import CeleryQueue, MailQueue
 from tests.accounts.client import AppTestCase, CookieClient, page_text
 from tests.conftest import free_port
 
@@ -17,7 +17,7 @@ class BrokerDownTest(AppTestCase):
     def make_queue(self) -> MailQueue:
         # A port nobody listens on: connecting is refused, as when Redis is down.
         dead = replace(self.settings, broker_url=f"redis://127.0.0.1:{free_port()}/0")
-        return CeleryMailQueue(make_celery(dead))
+        return CeleryQueue(make_celery(dead))
 
     def test_asking_for_a_link_answers_at_once_with_a_clear_error(self):
         started = time.monotonic()
