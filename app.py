@@ -34,6 +34,7 @@ from handlers.application import make_game_app
 from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
 from sockets.connection import OpenConnections
+from sockets.latency import RevealLatency
 from store.factory import make_store
 from store.port import Store
 from tasks.app import WORKER_QUEUES, broker_url, make_celery, run_worker
@@ -226,7 +227,9 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
         config=ArenaConfig(timing=settings.timing, bot_offer_seconds=settings.bot_offer_seconds),
     )
     connections = OpenConnections()
-    app = make_game_app(settings, store, arena, bus.relay, mail_queue, connections)
+    latency = RevealLatency(store)
+    latency.start()
+    app = make_game_app(settings, store, arena, bus.relay, mail_queue, connections, latency)
     server = http_server(app, xheaders=settings.trusts_proxy_headers(settings.host))
     server.listen(settings.game_port, address=settings.host)
     log.info("game process on http://%s:%d/", settings.host, settings.game_port)
@@ -235,6 +238,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     server.stop()
     await arena.close()  # battles end as aborted and their players hear it
     await connections.close_all()  # then each player leaves the pool and presence
+    await latency.close()
     await bus.close()
     await mail_queue.close()
     for child in children:

@@ -8,9 +8,11 @@ from sockjs.tornado import SockJSRouter
 from bus.port import Relay
 from handlers import auth, lobby, pages, questions
 from handlers.base import web_settings
+from services.bank_checks import BankChecks
 from settings import Settings
 from sockets.arena import Arena
 from sockets.connection import ChannelDeps, OpenConnections, connection_class
+from sockets.latency import RevealLatency
 from store.port import Store
 from tasks.queue import MailQueue, NoMailQueue
 
@@ -33,6 +35,7 @@ def make_game_app(
     relay: Relay,
     mail_queue: MailQueue | None = None,
     connections: OpenConnections | None = None,
+    latency: RevealLatency | None = None,
 ) -> tornado.web.Application:
     """The app; without a `mail_queue` sign-in answers that mail is unavailable. `connections`
     lets the caller close the game channel's connections on shutdown."""
@@ -42,6 +45,7 @@ def make_game_app(
         secret=settings.cookie_secret,
         allowed_origins=frozenset(o.lower() for o in settings.allowed_origins),
         connections=connections or OpenConnections(),
+        latency=latency or RevealLatency(store),
     )
     sockjs_settings = {**SOCKJS_SETTINGS, "websocket_allow_origin": list(deps.allowed_origins)}
     router = SockJSRouter(connection_class(deps), SOCKET_PATH, sockjs_settings)
@@ -52,6 +56,7 @@ def make_game_app(
         "public_url": settings.public_url,
     }
     with_limit = {"store": store, "daily_limit": settings.daily_submissions}
+    with_checks = {**with_limit, "checks": BankChecks(store)}
     routes: list = [
         (r"/", pages.HomeHandler, with_store),
         (r"/guest", pages.GuestHandler, with_store),
@@ -60,7 +65,7 @@ def make_game_app(
         (r"/battles/([0-9a-f]{32})", pages.ReplayHandler, with_store),
         (r"/online", lobby.OnlineHandler, {"store": store, "relay": relay}),
         (rf"/versus/({lobby.USER_ID})", lobby.VersusHandler, with_store),
-        (r"/questions/new", questions.NewQuestionHandler, with_limit),
+        (r"/questions/new", questions.NewQuestionHandler, with_checks),
         (r"/questions/mine", questions.MyQuestionsHandler, with_limit),
         (r"/questions/report", questions.ReportHandler, with_store),
         (r"/review", questions.ReviewHandler, with_limit),

@@ -21,6 +21,7 @@ from bus.port import Relay
 from sockets import protocol
 from sockets.arena import Arena
 from sockets.auth import Identity, read_token
+from sockets.latency import RevealLatency, closed_by
 from sockets.ratelimit import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 HELLO_TIMEOUT_SECONDS = 10.0
 RATE_PER_SECOND = 20.0
 RATE_BURST = 40.0
+MAX_ATTEMPTS_TIMED = 20
 
 CLOSE_NO_HELLO = (4001, "say hello first")
 CLOSE_BAD_ORIGIN = (4003, "origin not allowed")
@@ -72,6 +74,7 @@ class ChannelDeps:
     secret: str
     allowed_origins: frozenset[str]  # host[:port] values besides the request's own Host
     connections: OpenConnections
+    latency: RevealLatency
 
 
 class GameConnection(SockJSConnection):
@@ -84,6 +87,8 @@ class GameConnection(SockJSConnection):
         # never goes out before this connection can receive it.
         self._attached: asyncio.Future[None] | None = None
         self._bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST, time.monotonic())
+        # When each attempt of this connection was read: (battle, index) -> monotonic time.
+        self._attempted_at: dict[tuple[str, int], float] = {}
         if not self._origin_allowed(request):
             log.warning("refused a socket from origin %s", request.get_header("Origin"))
             self._close(CLOSE_BAD_ORIGIN)
@@ -126,6 +131,8 @@ class GameConnection(SockJSConnection):
                     {"type": "error", "code": "not_authenticated", "message": "Say hello first."}
                 )
             case _:
+                if isinstance(command, protocol.Answer | protocol.Choose):
+                    self._attempted_at[command.battle, command.index] = time.monotonic()
                 IOLoop.current().add_callback(self._handle, self.user, command)
 
     async def _handle(self, user: Identity, command: protocol.Command) -> None:
@@ -171,8 +178,17 @@ class GameConnection(SockJSConnection):
             log.exception("leaving failed for %s", user.user_id)
 
     def deliver(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "reveal":
+            self._time_reveal(message)
         if not self.is_closed:
             self.send(protocol.encode(message))
+
+    def _time_reveal(self, reveal: dict[str, Any]) -> None:
+        read_at = self._attempted_at.pop((reveal.get("battle", ""), reveal.get("index", -1)), None)
+        if read_at is not None and self.user is not None and closed_by(reveal, self.user.user_id):
+            self.deps.latency.seen(time.monotonic() - read_at)
+        if len(self._attempted_at) > MAX_ATTEMPTS_TIMED:  # reveals that went to another tab
+            self._attempted_at.clear()
 
     def _close(self, reason: tuple[int, str]) -> None:
         self.session.close(*reason)
