@@ -136,6 +136,11 @@ class Store(ABC):
         """
 
     @abstractmethod
+    async def record_battles(self, records: Sequence[BattleRecord]) -> int:
+        """Write many finished battles in one durable step, each as `record_battle` would (for
+        imports and benchmarks); returns how many were new."""
+
+    @abstractmethod
     async def get_battle(self, battle_id: str) -> BattleRecord | None: ...
 
     @abstractmethod

@@ -106,33 +106,14 @@ class GameTables(SQLiteFile):
 
     def _record_battle(self, record: BattleRecord) -> bool:
         with self._transaction() as db:
-            inserted = db.execute(
-                "INSERT OR IGNORE INTO battles VALUES (?, ?, ?)",
-                (record.id, record.finished_at, dumps(record.to_dict())),
-            ).rowcount
-            if not inserted:
-                return False
-            # A seat twice is still one player; a guest who signed in mid-battle was merged, so
-            # the battle is filed under their account.
-            players = tuple(dict.fromkeys(_filed_under(db, p) for p in record.player_ids))
-            db.executemany(
-                _ADD_STATS,
-                (astuple(delta) for delta in record.stat_deltas().values()),
-            )
-            write_report_figures(db, record)
-            db.executemany(
-                "INSERT INTO battle_players VALUES (?, ?, ?)",
-                ((user_id, record.id, record.finished_at) for user_id in players),
-            )
-            db.executemany(
-                "INSERT INTO question_history VALUES (?, ?, ?, ?, ?)",
-                (
-                    (user_id, record.id, position, question_id, record.finished_at)
-                    for user_id in players
-                    for position, question_id in enumerate(record.question_ids)
-                ),
-            )
-        return True
+            return _write_battle(db, record)
+
+    async def record_battles(self, records: Sequence[BattleRecord]) -> int:
+        return await self._run(self._record_battles, tuple(records))
+
+    def _record_battles(self, records: tuple[BattleRecord, ...]) -> int:
+        with self._transaction() as db:
+            return sum(_write_battle(db, record) for record in records)
 
     async def get_battle(self, battle_id: str) -> BattleRecord | None:
         return await self._run(self._get_battle, battle_id)
@@ -167,6 +148,35 @@ class GameTables(SQLiteFile):
     def _recent_question_ids(self, user_id: str, limit: int, since: float) -> set[str]:
         rows = self._conn.execute(_RECENT_QUESTION_IDS, (user_id, limit, user_id, since))
         return {question_id for (question_id,) in rows}
+
+
+def _write_battle(db: sqlite3.Connection, record: BattleRecord) -> bool:
+    """Write `record` and everything it adds, inside the caller's transaction; False when the
+    battle was already there (then nothing changes)."""
+    inserted = db.execute(
+        "INSERT OR IGNORE INTO battles VALUES (?, ?, ?)",
+        (record.id, record.finished_at, dumps(record.to_dict())),
+    ).rowcount
+    if not inserted:
+        return False
+    # A seat twice is still one player; a guest who signed in mid-battle was merged, so the
+    # battle is filed under their account.
+    players = tuple(dict.fromkeys(_filed_under(db, p) for p in record.player_ids))
+    db.executemany(_ADD_STATS, (astuple(delta) for delta in record.stat_deltas().values()))
+    write_report_figures(db, record)
+    db.executemany(
+        "INSERT INTO battle_players VALUES (?, ?, ?)",
+        ((user_id, record.id, record.finished_at) for user_id in players),
+    )
+    db.executemany(
+        "INSERT INTO question_history VALUES (?, ?, ?, ?, ?)",
+        (
+            (user_id, record.id, position, question_id, record.finished_at)
+            for user_id in players
+            for position, question_id in enumerate(record.question_ids)
+        ),
+    )
+    return True
 
 
 def _filed_under(db: sqlite3.Connection, user_id: str) -> str:

@@ -144,3 +144,15 @@ def test_players_reports_are_counted_by_question_and_kind(store, run):
     counts = run(store.report_counts_between(NOON - 1, NOON + 1))
 
     assert counts == {("q1", ReportKind.WRONG_FACT): 2, ("q1", ReportKind.AMBIGUOUS): 1}
+
+
+def test_many_battles_are_written_at_once_as_each_would_be_alone(store, run):
+    records = [make_battle(f"b{i}", finished_at=NOON + i) for i in range(3)]
+    run(store.record_battle(records[0]))
+
+    written = run(store.record_battles(records))
+
+    assert written == 2
+    assert [b.id for b in run(store.battles_of("ann"))] == ["b2", "b1", "b0"]
+    assert run(store.activity_between(NOON - 1, NOON + 10)).battles == 3
+    assert run(store.question_stats(["q1"]))["q1"].asked == 6
