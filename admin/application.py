@@ -13,6 +13,7 @@ import tornado.web
 from admin import pages, statistics
 from admin.notify import rejection_mailer
 from handlers.base import web_settings
+from services.bank_checks import BankChecks
 from settings import Settings
 from store.factory import make_store
 from store.port import Store
@@ -39,13 +40,14 @@ def make_admin_app(
         ),
     }
     notify_rejection = rejection_mailer(mail_queue or NoMailQueue())
+    checked = {**deps, "checks": BankChecks(store)}  # pages that check questions against the bank
     routes: list = [
         (r"/admin/?", pages.DashboardHandler, deps),
-        (r"/admin/queue", pages.QueueHandler, deps),
+        (r"/admin/queue", pages.QueueHandler, checked),
         (rf"/admin/queue/{QUESTION_ID}", pages.DecisionHandler,
-         {**deps, "notify_rejection": notify_rejection}),
-        (r"/admin/reports", pages.ReportsHandler, deps),
-        (rf"/admin/questions/{QUESTION_ID}", pages.EditQuestionHandler, deps),
+         {**checked, "notify_rejection": notify_rejection}),
+        (r"/admin/reports", pages.ReportsHandler, checked),
+        (rf"/admin/questions/{QUESTION_ID}", pages.EditQuestionHandler, checked),
         (r"/admin/users", pages.UsersHandler, deps),
         (r"/admin/statistics", statistics.StatisticsHandler, reports),
         (r"/admin/statistics/relabel", statistics.RelabelHandler, reports),

@@ -22,6 +22,7 @@ from game.roles import Role, RoleError, granted, parse_role, revoked
 from handlers.base import BaseHandler
 from handlers.errors import ErrorPage, Link, PageError
 from services import pipeline
+from services.bank_checks import BankChecks
 from services.pipeline import FORM_FIELDS
 from store.port import Store, User, UserKind
 from tasks.queue import QueueUnavailable
@@ -85,6 +86,14 @@ class AdminHandler(BaseHandler):
         self.render("admin/error.html", page=page, staff=staff, site_url=self.site_url)
 
 
+class CheckingHandler(AdminHandler):
+    """A page that checks questions against the bank, with the process's cached index."""
+
+    def initialize(self, store: Store, checks: BankChecks) -> None:  # type: ignore[override]
+        super().initialize(store)
+        self.checks = checks
+
+
 class DashboardHandler(AdminHandler):
     async def get(self) -> None:
         counts = await self.store.submission_counts()
@@ -124,7 +133,7 @@ def question_form(question: Question) -> dict[str, str]:
     }
 
 
-class QueueHandler(AdminHandler):
+class QueueHandler(CheckingHandler):
     """Questions the reviewers approved, then those still waiting for reviews."""
 
     async def get(self) -> None:
@@ -151,13 +160,13 @@ DECISIONS = {"publish": Action.PUBLISH, "reject": Action.REJECT, "edit": Action.
 DECIDED = {Action.PUBLISH: "published", Action.REJECT: "rejected", Action.EDIT: "edited"}
 
 
-class DecisionHandler(AdminHandler):
+class DecisionHandler(CheckingHandler):
     """POST publish, reject (with a reason, mailed to the author) or edit for one submission."""
 
     def initialize(  # type: ignore[override]
-        self, store: Store, notify_rejection: pipeline.RejectionNotifier
+        self, store: Store, checks: BankChecks, notify_rejection: pipeline.RejectionNotifier
     ) -> None:
-        super().initialize(store)
+        super().initialize(store, checks)
         self.notify_rejection = notify_rejection
 
     async def post(self, question_id: str) -> None:
@@ -178,6 +187,7 @@ class DecisionHandler(AdminHandler):
                 why=self.get_body_argument("why", ""),
                 question=question,
                 notify_rejection=self.notify_rejection,
+                checks=self.checks,
             )
         except pipeline.Conflict as error:
             raise tornado.web.HTTPError(409, str(error)) from error
@@ -191,7 +201,7 @@ class DecisionHandler(AdminHandler):
         self.redirect(f"/admin/queue?notice={DECIDED[action]}")
 
 
-class ReportsHandler(AdminHandler):
+class ReportsHandler(CheckingHandler):
     """GET the open reports; POST add-alias, unpublish (with a reason) or dismiss one."""
 
     async def get(self) -> None:
@@ -228,13 +238,14 @@ class ReportsHandler(AdminHandler):
                 time.time(),
                 add_alias=action == "alias",
                 unpublish_why=why if action == "unpublish" else "",
+                checks=self.checks,
             )
         except pipeline.PipelineError as error:
             raise tornado.web.HTTPError(400, str(error)) from error
         self.redirect("/admin/reports")
 
 
-class EditQuestionHandler(AdminHandler):
+class EditQuestionHandler(CheckingHandler):
     """Edit any stored question in place (from a report, or a published submission)."""
 
     async def get(self, question_id: str) -> None:
@@ -262,7 +273,7 @@ class EditQuestionHandler(AdminHandler):
             if await self.store.get_question(question_id) is None:
                 raise pipeline.PipelineError("Only stored bank questions are edited here.")
             await pipeline.change_bank_question(
-                self.store, self.staff, question, Action.EDIT, time.time()
+                self.store, self.staff, question, Action.EDIT, time.time(), checks=self.checks
             )
         except pipeline.PipelineError as error:
             raise tornado.web.HTTPError(400, str(error)) from error

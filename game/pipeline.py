@@ -30,6 +30,9 @@ REPORT_WAIT_SECONDS = 10 * 60.0
 # A player meets ten questions a battle; a whole network (a school, a café) many more.
 REPORTS_PER_PLAYER = RateLimit(30, 3600.0)
 REPORTS_PER_ADDRESS = RateLimit(100, 3600.0)
+# Previews and submissions each check a question against the bank: plenty for writing, too few
+# to keep a game process busy.
+CHECKS_PER_PLAYER = RateLimit(20, 10 * 60.0)
 
 # Contributor points, and why each exists.
 PUBLISHED_POINTS = 10  # the author of a question that reached the bank

@@ -14,6 +14,7 @@ import tornado.escape
 import tornado.web
 
 from game.pipeline import (
+    CHECKS_PER_PLAYER,
     MAX_COMMENT,
     QUALITIES,
     REPORTS_PER_ADDRESS,
@@ -25,6 +26,7 @@ from game.questions import CATEGORIES, DIFFICULTIES, Question
 from handlers.base import BACK_TO_THE_GAME, BaseHandler
 from handlers.errors import Link, PageError
 from services import pipeline
+from services.bank_checks import BankChecks
 from store.port import Store, User, UserKind
 
 
@@ -57,7 +59,15 @@ class AccountHandler(BaseHandler):
 
 
 class NewQuestionHandler(AccountHandler):
-    """GET the form; POST with `preview` shows the question and the checks, else submits it."""
+    """GET the form; POST with `preview` shows the question and the checks, else submits it.
+
+    Both run the bank checks, so both count towards CHECKS_PER_PLAYER."""
+
+    def initialize(  # type: ignore[override]
+        self, store: Store, checks: BankChecks, daily_limit: int = 5
+    ) -> None:
+        super().initialize(store, daily_limit)
+        self.checks = checks
 
     def get(self) -> None:
         self.account()
@@ -66,13 +76,21 @@ class NewQuestionHandler(AccountHandler):
     async def post(self) -> None:
         author = self.account()
         form = self.form()
+        now = time.time()
+        if await self.over_limit(f"check:player:{author.id}", CHECKS_PER_PLAYER, now):
+            self.set_status(429)
+            minutes = int(CHECKS_PER_PLAYER.window // 60)
+            self._render(form, None, (), f"That is a lot of checks: wait {minutes} minutes.")
+            return
         try:
             question = pipeline.question_from_form(form, pipeline.new_question_id())
             if self.get_body_argument("preview", None) is not None:
-                checked = await pipeline.check(self.store, question)
+                checked = await self.checks.check(question)
                 self._render(form, question, checked.problems, None)
                 return
-            await pipeline.submit(self.store, author, question, time.time(), self.daily_limit)
+            await pipeline.submit(
+                self.store, author, question, now, self.daily_limit, checks=self.checks
+            )
         except pipeline.PipelineError as error:
             self.set_status(400)
             self._render(form, None, (), str(error))

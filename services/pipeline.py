@@ -8,16 +8,15 @@ and nothing of either process's web layer.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import random
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from game.answers import MAX_ANSWER_LENGTH
-from game.bank_rules import MAX_OTHER_ANSWERS, Problem, Severity, check_bank
+from game.bank_rules import MAX_OTHER_ANSWERS
 from game.pipeline import (
     DEFAULT_DAILY_SUBMISSIONS,
     MAX_COMMENT,
@@ -43,6 +42,7 @@ from game.pipeline import (
     transition,
 )
 from game.questions import DIFFICULTIES, Question, QuestionFormatError
+from services.bank_checks import BankChecks
 from store.port import StaleSubmissionError, Store, User
 
 # The question form's fields, read the same way by the game's form and the admin's edits.
@@ -71,18 +71,6 @@ class PipelineError(ValueError):
 
 class Conflict(PipelineError):
     """Someone else moved the question first."""
-
-
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """A question read from the form, and what the bank rules say about it."""
-
-    question: Question
-    problems: tuple[Problem, ...]
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
 
 
 def question_from_form(form: Mapping[str, str], question_id: str) -> Question:
@@ -121,44 +109,6 @@ def question_from_form(form: Mapping[str, str], question_id: str) -> Question:
         raise PipelineError(f"Please fill in every field ({error}).") from error
 
 
-async def check(store: Store, question: Question) -> Checked:
-    """The `questions check` rules, judge checks included, against the published bank; a
-    problem naming another question by id names it by its text instead."""
-    bank = [q for q in await store.published_questions() if q.id != question.id]
-    # Comparing against hundreds of questions holds the GIL for a while: off the loop.
-    problems = await asyncio.to_thread(check_bank, [*bank, question])
-    texts = {q.id: q.text for q in bank}
-    return Checked(
-        question,
-        tuple(_in_words(p, texts) for p in problems if p.question_id == question.id),
-    )
-
-
-# game.bank_rules names the question a new one resembles by its id (what a bank file's editor
-# needs); the person writing a question is shown that question's text.
-_RESEMBLES = (
-    (re.compile(r"same text as (\S+)"), "the same text as “{text}”"),
-    (
-        re.compile(r"asks nearly what (\S+) asks, with the same answer \(similarity \d+\)"),
-        "similar to: “{text}”, with the same answer",
-    ),
-    (
-        re.compile(r"nearly the same text as (\S+) with another answer \(similarity \d+\)(.*)"),
-        "similar to: “{text}”, with another answer{rest}",
-    ),
-)
-
-
-def _in_words(problem: Problem, texts: Mapping[str, str]) -> Problem:
-    for pattern, words in _RESEMBLES:
-        found = pattern.fullmatch(problem.message)
-        if found and found.group(1) in texts:
-            rest = found.group(2) if pattern.groups > 1 else ""
-            message = words.format(text=texts[found.group(1)], rest=rest)
-            return replace(problem, message=message)
-    return problem
-
-
 def new_question_id() -> str:
     return f"u-{uuid.uuid4().hex[:12]}"
 
@@ -169,13 +119,16 @@ async def submit(
     question: Question,
     now: float,
     daily_limit: int = DEFAULT_DAILY_SUBMISSIONS,
+    *,
+    checks: BankChecks | None = None,
 ) -> Submission:
-    """Send a checked question to the reviewers; PipelineError past the daily limit or on errors."""
+    """Send a checked question to the reviewers; PipelineError past the daily limit or on errors.
+
+    Every function here that checks a question does it with `checks`, the process's cached
+    index of the bank; without one, it builds an index of its own (slower, never stale)."""
     if not may_submit(await store.count_submissions(author.id, now - DAY_SECONDS), daily_limit):
         raise PipelineError(f"You can submit {daily_limit} questions a day; come back tomorrow.")
-    checked = await check(store, question)
-    if checked.errors:
-        raise PipelineError("; ".join(p.message for p in checked.errors))
+    await _refuse_errors(checks or BankChecks(store), question)
     submission, change = new_submission(question, author.id, now)
     if not await store.add_submission(submission, change):
         raise Conflict("That question was already submitted.")
@@ -248,6 +201,7 @@ async def decide(
     why: str = "",
     question: Question | None = None,
     notify_rejection: RejectionNotifier | None = None,
+    checks: BankChecks | None = None,
 ) -> Submission:
     """A moderator's decision (publish, reject, edit, unpublish) on a submission.
 
@@ -260,13 +214,13 @@ async def decide(
     if submission is None:
         raise PipelineError("There is no such submission.")
     if question is not None:
-        checked = await check(store, replace(question, id=submission.id))
-        if checked.errors:
-            raise PipelineError("; ".join(p.message for p in checked.errors))
+        await _refuse_errors(checks or BankChecks(store), replace(question, id=submission.id))
     target = {Action.PUBLISH: State.PUBLISHED, Action.REJECT: State.REJECTED}.get(action)
     if target is not None and submission.state is target:
         return submission  # a retried click: the decision stands
     moved = await _move(store, submission, action, moderator.id, now, why, question)
+    if checks is not None:
+        checks.forget()  # a publish, an edit or an unpublish changes what is checked against
     if target is not None:
         reviews = await store.reviews_of(submission.id, submission.round)
         await store.award_points(points_for_decision(moved, reviews, target))
@@ -304,16 +258,18 @@ async def change_bank_question(
     action: Action,
     now: float,
     why: str = "",
+    *,
+    checks: BankChecks | None = None,
 ) -> None:
     """Edit or unpublish a published question, whether it came from a player or the bank files."""
     submission = await store.get_submission(question.id)
     if submission is not None:
-        await decide(store, moderator, question.id, action, now, why=why, question=question)
+        await decide(
+            store, moderator, question.id, action, now, why=why, question=question, checks=checks
+        )
         return
     if action is Action.EDIT:
-        checked = await check(store, question)
-        if checked.errors:
-            raise PipelineError("; ".join(p.message for p in checked.errors))
+        await _refuse_errors(checks or BankChecks(store), question)
     elif action is Action.UNPUBLISH and not why.strip():
         raise PipelineError("unpublish needs a reason")
     target = State.RETRACTED if action is Action.UNPUBLISH else State.PUBLISHED
@@ -321,6 +277,14 @@ async def change_bank_question(
     await store.change_bank_question(
         replace(question, published=action is not Action.UNPUBLISH), change
     )
+    if checks is not None:
+        checks.forget()
+
+
+async def _refuse_errors(checks: BankChecks, question: Question) -> None:
+    checked = await checks.check(question)
+    if checked.errors:
+        raise PipelineError("; ".join(p.message for p in checked.errors))
 
 
 async def report(
@@ -375,6 +339,7 @@ async def close_report(
     *,
     add_alias: bool = False,
     unpublish_why: str = "",
+    checks: BankChecks | None = None,
 ) -> None:
     """Act on a report: add the typed text as an alias, unpublish the question, or dismiss it."""
     question = await store.get_question(found.question_id)
@@ -384,10 +349,12 @@ async def close_report(
         if not found.typed or found.typed in question.accepted:
             raise PipelineError("There is no new answer to add.")
         aliased = replace(question, aliases=(*question.aliases, found.typed))
-        await change_bank_question(store, moderator, aliased, Action.EDIT, now)
+        await change_bank_question(store, moderator, aliased, Action.EDIT, now, checks=checks)
         note = f"added {found.typed!r} as an alias"
     elif unpublish_why:
-        await change_bank_question(store, moderator, question, Action.UNPUBLISH, now, unpublish_why)
+        await change_bank_question(
+            store, moderator, question, Action.UNPUBLISH, now, unpublish_why, checks=checks
+        )
         note = f"unpublished: {unpublish_why}"
     status = ReportStatus.RESOLVED if add_alias or unpublish_why else ReportStatus.DISMISSED
     await store.close_report(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
-from game.bank_rules import Problem, Severity, check_bank
+from game.bank_rules import Problem, Severity, check_against, check_bank, index_bank
 from game.questions import Question
 
 MARS = Question(
@@ -218,3 +220,45 @@ def test_nearly_the_same_text_with_another_answer_is_a_warning():
 
     assert problem.question_id == "geo-lyon" and problem.severity is Severity.WARNING
     assert problem.message.startswith(f"nearly the same text as {PARIS.id} with another answer")
+
+
+def shipped_bank() -> list[Question]:
+    folder = Path(__file__).resolve().parents[2] / "data" / "questions"
+    return [
+        Question.from_dict(json.loads(line))
+        for path in sorted(folder.glob("*.jsonl"))
+        for line in path.read_text().splitlines()
+    ]
+
+
+def newcomers(bank: list[Question]) -> list[Question]:
+    """Questions meeting each duplicate rule against the shipped bank, and some meeting none."""
+    ocean = next(q for q in bank if q.text == "What is the largest ocean on Earth?")
+    return [
+        replace(ocean, id="new-copy"),  # same text
+        replace(ocean, id="new-near", text="What is the largest ocean on planet Earth?"),
+        replace(ocean, id="new-other", answer="Atlantic", wrong=("Pacific", "Indian", "Arctic")),
+        replace(
+            ocean,
+            id="new-close",
+            text="What is the largest oceans on Earth?",
+            answer="Atlantic",
+            aliases=(),
+            wrong=("Indian", "Arctic", "Southern"),
+        ),
+        replace(ocean, text="What is the biggest ocean of the Earth?"),  # an edit: same id
+        *bank[::97],  # bank questions edited in place: their own text is no duplicate
+        *(replace(q, id=f"new-{q.id}", text=q.text.replace("?", " today?")) for q in bank[::89]),
+        replace(MARS, id="new-mars", refused=("M" * 101,)),
+    ]
+
+
+def test_checking_against_an_index_says_what_checking_the_whole_bank_says():
+    bank = shipped_bank()
+    index = index_bank(bank)
+
+    for question in newcomers(bank):
+        whole = check_bank([*(q for q in bank if q.id != question.id), question])
+
+        expected = [p for p in whole if p.question_id == question.id]
+        assert check_against(index, question) == expected, question.id

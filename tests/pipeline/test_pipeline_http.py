@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from game.pipeline import Review, State, Verdict, new_submission
+from game.pipeline import CHECKS_PER_PLAYER, Review, State, Verdict, new_submission
 from tests.conftest import new_guest
 from tests.pipeline.live import (
     Site,
@@ -154,6 +154,18 @@ def test_the_preview_names_a_similar_question_by_its_text(site: Site):
 
     assert "similar to: “What is the largest ocean on Earth?”" in page
     assert twin.id not in page and "similarity" not in page
+
+
+def test_a_writer_previewing_in_a_loop_is_slowed_down_and_keeps_the_form(site: Site):
+    author = signed_in(site.var_dir, site.secret(), account("loop"))
+    form = question_form("Which planet has rings?", "Saturn", ("Mars", "Venus", "Mercury"))
+    url = site.game.base_url + "/questions/new"
+
+    codes = [author.post(url, preview="1", **form)[0] for _ in range(CHECKS_PER_PLAYER.limit)]
+    code, page = author.post(url, preview="1", **form)
+
+    assert set(codes) == {200}
+    assert code == 429 and "That is a lot of checks" in page and "Which planet has rings?" in page
 
 
 def test_the_daily_limit_refuses_one_question_too_many(site: Site):

@@ -11,7 +11,7 @@ import asyncio
 import pytest
 
 from game.questions import Question
-from services.pipeline import check
+from services.bank_checks import BankChecks
 
 OCEAN = Question(
     "geo-1", "geography", 1, "What is the largest ocean on Earth?", "Pacific", ("A", "B", "C")
@@ -19,7 +19,7 @@ OCEAN = Question(
 
 
 class BankOf:
-    """Just enough of a store for `check`: the published questions."""
+    """Just enough of a store for BankChecks: the published questions."""
 
     def __init__(self, *questions: Question) -> None:
         self.questions = list(questions)
@@ -48,6 +48,6 @@ class BankOf:
 def test_a_similar_question_is_named_by_its_text(text: str, answer: str, expected: str):
     question = Question("u-1", "geography", 1, text, answer, ("Indian", "Arctic", "Southern"))
 
-    checked = asyncio.run(check(BankOf(OCEAN), question))
+    checked = asyncio.run(BankChecks(BankOf(OCEAN)).check(question))
 
     assert [p.message for p in checked.problems] == [expected]
