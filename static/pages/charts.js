@@ -1,6 +1,7 @@
-// Draws each <canvas data-chart> of an admin report with Chart.js (the global `Chart`, copied
-// from npm into static/vendor at setup). The same numbers stand in a table beside each chart,
-// so the chart itself is hidden from screen readers. Small charts are sparklines: no axes.
+// Draws each <canvas data-chart> of an admin report or a player's profile with Chart.js (the
+// global `Chart`, copied from npm into static/vendor at setup). The same numbers stand in a
+// table beside each chart, so the chart itself is hidden from screen readers. Small charts are
+// sparklines: no axes.
 
 const COLOURS = ['#3447c4', '#7a3db8', '#17703a', '#b3261e'];
 const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
