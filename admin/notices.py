@@ -1,4 +1,4 @@
-"""What the moderation queue says after a decision, named by a code in the redirect's URL.
+"""What an admin page says after an action, named by a code in the redirect's URL.
 
 A code, not words, travels in the URL, so a link cannot put text on a moderator's page.
 """
@@ -19,6 +19,12 @@ NOTICES = {
     "published": Notice("Published: the question is in the bank and can come up in battles."),
     "rejected": Notice("Rejected: the author is mailed the reason."),
     "edited": Notice("Edit saved; the question stays in the queue."),
+    "saved": Notice("Saved: players meet the question as it reads now."),
+    "alias-added": Notice("Accepted: that answer now counts as right, and the report is closed."),
+    "unpublished": Notice("Unpublished: the question no longer comes up in battles."),
+    "dismissed": Notice("Dismissed: the report is closed and the question is unchanged."),
+    "granted": Notice("Role granted; it applies at once, in every open session."),
+    "revoked": Notice("Role taken back; it applies at once, in every open session."),
     MAIL_NOT_QUEUED: Notice(
         "The question is rejected, but the mail to its author could not be queued: the mail "
         "broker is unreachable. The author still sees the reason on their My questions page.",

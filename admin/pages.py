@@ -15,7 +15,8 @@ from typing import Any
 
 import tornado.web
 
-from admin.notices import MAIL_NOT_QUEUED, NOTICES
+from admin.notices import MAIL_NOT_QUEUED, NOTICES, Notice
+from admin.paging import list_url, paging, read_search
 from game.pipeline import Action, ReportKind, Review, State
 from game.questions import CATEGORIES, DIFFICULTIES, Question
 from game.roles import Role, RoleError, granted, parse_role, revoked
@@ -30,6 +31,8 @@ from tasks.queue import QueueUnavailable
 log = logging.getLogger("kwissle.admin")
 
 STAFF = frozenset({Role.MODERATOR.value, Role.ADMIN.value})
+QUEUE_PAGE = 20  # submissions a page, each with its checks
+USERS_PAGE = 50
 REFUSED = "This page is for moderators and admins."
 MAX_SLOW_SECONDS = 10.0
 
@@ -68,6 +71,10 @@ class AdminHandler(BaseHandler):
         """The nickname of each of these users the store knows, to show instead of ids."""
         found = {user_id: await self.store.get_user(user_id) for user_id in set(user_ids)}
         return {user_id: user.nickname for user_id, user in found.items() if user is not None}
+
+    def notice(self) -> Notice | None:
+        """What the last action did, named by the `notice` code of the redirect to this page."""
+        return NOTICES.get(self.get_query_argument("notice", ""))
 
     def render_admin(self, template: str, **values: Any) -> None:
         self.render(f"admin/{template}", staff=self.staff, site_url=self.site_url, **values)
@@ -134,25 +141,31 @@ def question_form(question: Question) -> dict[str, str]:
 
 
 class QueueHandler(CheckingHandler):
-    """Questions the reviewers approved, then those still waiting for reviews."""
+    """Questions the reviewers approved, then those still waiting for reviews, a page at a time,
+    each with what the bank checks say about it (what its author's preview said)."""
 
     async def get(self) -> None:
-        waiting = [
-            *await self.store.submissions(state=State.APPROVED),
-            *await self.store.submissions(state=State.SUBMITTED),
-        ]
+        search, number = read_search(self)
+        total = await self.store.count_moderation_queue(search)
+        page = paging("/admin/queue", search, number, QUEUE_PAGE, total)
+        waiting = await self.store.moderation_queue(
+            search=search, offset=page.offset, limit=page.size
+        )
         summaries = {
             s.id: review_summary(await self.store.reviews_of(s.id, s.round)) for s in waiting
         }
+        problems = {s.id: (await self.checks.check(s.question)).problems for s in waiting}
         self.render_admin(
             "queue.html",
             submissions=waiting,
+            paging=page,
             nicknames=await self.nicknames(s.author_id for s in waiting),
             summaries=summaries,
+            problems_of=problems,
             forms={s.id: question_form(s.question) for s in waiting},
             categories=CATEGORIES,
             difficulties=DIFFICULTIES,
-            notice=NOTICES.get(self.get_query_argument("notice", "")),
+            notice=self.notice(),
         )
 
 
@@ -196,9 +209,18 @@ class DecisionHandler(CheckingHandler):
         except QueueUnavailable as error:
             # The rejection is stored; only the mail about it is missing.
             log.warning("rejection of %s stored, its mail not queued: %s", question_id, error)
-            self.redirect(f"/admin/queue?notice={MAIL_NOT_QUEUED}")
+            self.redirect(self._back(MAIL_NOT_QUEUED))
             return
-        self.redirect(f"/admin/queue?notice={DECIDED[action]}")
+        self.redirect(self._back(DECIDED[action]))
+
+    def _back(self, notice: str) -> str:
+        """The queue's page the decision was taken on, saying what it did."""
+        search, number = read_search(self, "body")
+        return list_url("/admin/queue", search, number, notice)
+
+
+# A report's actions, and the notice each one ends with.
+REPORT_ACTIONS = {"alias": "alias-added", "unpublish": "unpublished", "dismiss": "dismissed"}
 
 
 class ReportsHandler(CheckingHandler):
@@ -213,6 +235,7 @@ class ReportsHandler(CheckingHandler):
             questions=questions,
             nicknames=await self.nicknames(r.reporter_id for r in reports),
             judged=ReportKind.JUDGED_WRONGLY,
+            notice=self.notice(),
         )
 
     async def post(self) -> None:
@@ -225,7 +248,7 @@ class ReportsHandler(CheckingHandler):
         action = self.get_body_argument("action", "")
         if found is None:
             raise tornado.web.HTTPError(409, "That report is already closed.")
-        if action not in ("alias", "unpublish", "dismiss"):
+        if action not in REPORT_ACTIONS:
             raise tornado.web.HTTPError(400, "Unknown action.")
         why = self.get_body_argument("why", "").strip()
         if action == "unpublish" and not why:
@@ -242,7 +265,7 @@ class ReportsHandler(CheckingHandler):
             )
         except pipeline.PipelineError as error:
             raise tornado.web.HTTPError(400, str(error)) from error
-        self.redirect("/admin/reports")
+        self.redirect(f"/admin/reports?notice={REPORT_ACTIONS[action]}")
 
 
 class EditQuestionHandler(CheckingHandler):
@@ -264,6 +287,7 @@ class EditQuestionHandler(CheckingHandler):
             nicknames=await self.nicknames(change.by for change in history),
             categories=CATEGORIES,
             difficulties=DIFFICULTIES,
+            notice=self.notice(),
         )
 
     async def post(self, question_id: str) -> None:
@@ -277,16 +301,27 @@ class EditQuestionHandler(CheckingHandler):
             )
         except pipeline.PipelineError as error:
             raise tornado.web.HTTPError(400, str(error)) from error
-        self.redirect(f"/admin/questions/{question_id}")
+        self.redirect(f"/admin/questions/{question_id}?notice=saved")
+
+
+# What each button on the users page does to a user's roles, and the notice it ends with.
+ROLE_CHANGES = {"grant": (granted, "granted"), "revoke": (revoked, "revoked")}
 
 
 class UsersHandler(AdminHandler):
-    """Accounts and their roles; only admins may see or change them."""
+    """Accounts and their roles, searched and a page at a time; only admins may see or change
+    them."""
 
     roles = frozenset({Role.ADMIN.value})
 
     async def get(self) -> None:
-        self.render_admin("users.html", users=await self.store.accounts(), roles=list(Role))
+        search, number = read_search(self)
+        total = await self.store.count_accounts(search)
+        page = paging("/admin/users", search, number, USERS_PAGE, total)
+        users = await self.store.accounts(search=search, offset=page.offset, limit=page.size)
+        self.render_admin(
+            "users.html", users=users, roles=list(Role), paging=page, notice=self.notice()
+        )
 
     async def post(self) -> None:
         user = await self.store.get_user(self.get_body_argument("user_id", ""))
@@ -294,13 +329,17 @@ class UsersHandler(AdminHandler):
             raise tornado.web.HTTPError(404, "No such user.")
         if user.kind is not UserKind.ACCOUNT:
             raise tornado.web.HTTPError(400, "Only accounts hold roles; that is a guest.")
+        action = self.get_body_argument("action", "")
+        if action not in ROLE_CHANGES:
+            raise tornado.web.HTTPError(400, "Unknown action.")
         try:
             role = parse_role(self.get_body_argument("role", ""))
-            change = granted if self.get_body_argument("action", "") == "grant" else revoked
+            change, _ = ROLE_CHANGES[action]
             await self.store.set_roles(user.id, change(user.roles, role))
         except RoleError as error:
             raise tornado.web.HTTPError(400, str(error)) from error
-        self.redirect("/admin/users")
+        search, number = read_search(self, "body")
+        self.redirect(list_url("/admin/users", search, number, ROLE_CHANGES[action][1]))
 
 
 class SlowHandler(AdminHandler):

@@ -226,6 +226,19 @@ class Store(ABC):
         """Reports in one status, oldest first."""
 
     @abstractmethod
+    @abstractmethod
+    async def moderation_queue(
+        self, *, search: str = "", offset: int = 0, limit: int = 20
+    ) -> list[Submission]:
+        """Submissions waiting for a moderator, from the `offset`th on: those the reviewers
+        approved first, then those still waiting for reviews, each least recently changed first;
+        with a `search`, only those whose text, answer or author's nickname contains it (ASCII
+        letters in any case)."""
+
+    @abstractmethod
+    async def count_moderation_queue(self, search: str = "") -> int:
+        """How many submissions `moderation_queue` would list with this `search` and no limit."""
+
     async def settle_reports(self, now: float, wait: float) -> None:
         """Settle every unverified report: OPEN when its stored battle lists the reporter (or the
         account the reporter became) with its question; EXPIRED when the stored battle does not,
@@ -255,8 +268,13 @@ class Store(ABC):
         """Contributors by points total, highest first (ties by nickname)."""
 
     @abstractmethod
-    async def accounts(self, limit: int = 200) -> list[User]:
-        """Users with an account (not guests), by nickname."""
+    async def accounts(self, *, search: str = "", offset: int = 0, limit: int = 50) -> list[User]:
+        """Users with an account (not guests), by nickname, from the `offset`th on; with a
+        `search`, only those whose nickname or email contains it (ASCII letters in any case)."""
+
+    @abstractmethod
+    async def count_accounts(self, search: str = "") -> int:
+        """How many users `accounts` would list with this `search` and no limit."""
 
     # accounts, sign-in links and sessions (game.signin); ids of links and sessions are digests
     @abstractmethod

@@ -12,8 +12,12 @@ import ujson
 
 from game.signin import SigninToken
 from store.port import User, UserKind
-from store.sqlite.connection import SQLiteFile
+from store.sqlite.connection import SQLiteFile, like_pattern
 
+# Accounts whose nickname or email matches a like_pattern.
+_ACCOUNTS_LIKE = (
+    "WHERE kind = ? AND (nickname LIKE ? ESCAPE '\\' OR coalesce(email, '') LIKE ? ESCAPE '\\')"
+)
 # Sign-in links stay this long after expiring, so that following one says "expired".
 _EXPIRED_LINKS_KEPT = 24 * 3600.0
 
@@ -45,22 +49,31 @@ class AccountTables(SQLiteFile):
 
     def _get_user(self, user_id: str) -> User | None:
         row = self._conn.execute(
-            "SELECT nickname, kind, email, roles, created_at FROM users WHERE id = ?", (user_id,)
+            "SELECT id, nickname, kind, email, roles, created_at FROM users WHERE id = ?",
+            (user_id,),
         ).fetchone()
-        if row is None:
-            return None
-        nickname, kind, email, roles, created_at = row
-        return User(user_id, nickname, UserKind(kind), email, tuple(ujson.loads(roles)), created_at)
+        return None if row is None else user_from_row(row)
 
-    async def accounts(self, limit: int = 200) -> list[User]:
-        return await self._run(self._accounts, limit)
+    async def accounts(self, *, search: str = "", offset: int = 0, limit: int = 50) -> list[User]:
+        return await self._run(self._accounts, search, offset, limit)
 
-    def _accounts(self, limit: int) -> list[User]:
+    def _accounts(self, search: str, offset: int, limit: int) -> list[User]:
         rows = self._conn.execute(
-            "SELECT id FROM users WHERE kind = ? ORDER BY nickname, id LIMIT ?",
-            (UserKind.ACCOUNT.value, limit),
+            f"SELECT id, nickname, kind, email, roles, created_at FROM users {_ACCOUNTS_LIKE}"
+            " ORDER BY nickname, id LIMIT ? OFFSET ?",
+            (UserKind.ACCOUNT.value, *[like_pattern(search)] * 2, limit, offset),
         )
-        return [user for (user_id,) in rows.fetchall() if (user := self._get_user(user_id))]
+        return [user_from_row(row) for row in rows]
+
+    async def count_accounts(self, search: str = "") -> int:
+        return await self._run(self._count_accounts, search)
+
+    def _count_accounts(self, search: str) -> int:
+        (count,) = self._conn.execute(
+            f"SELECT count(*) FROM users {_ACCOUNTS_LIKE}",
+            (UserKind.ACCOUNT.value, *[like_pattern(search)] * 2),
+        ).fetchone()
+        return int(count)
 
     # accounts
 
@@ -212,3 +225,9 @@ class AccountTables(SQLiteFile):
 
     async def release_mail(self, key: str) -> None:
         await self._run(self._delete, "DELETE FROM mail_claims WHERE key = ?", key)
+
+
+def user_from_row(row: tuple[str, str, str, str | None, str, float]) -> User:
+    """A user from (id, nickname, kind, email, roles as JSON, created_at)."""
+    user_id, nickname, kind, email, roles, created_at = row
+    return User(user_id, nickname, UserKind(kind), email, tuple(ujson.loads(roles)), created_at)

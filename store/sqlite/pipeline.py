@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 import ujson
 
@@ -25,7 +26,7 @@ from game.pipeline import (
 )
 from game.questions import Question
 from store.port import ContributorScore, StaleSubmissionError
-from store.sqlite.connection import SQLiteFile, dumps
+from store.sqlite.connection import SQLiteFile, dumps, like_pattern
 from store.sqlite.game import write_question
 
 # An unverified report is confirmed by its reporter's own question history of the battle (a guest
@@ -40,6 +41,16 @@ _SETTLE_REPORTS = """
         THEN ? ELSE ? END
     WHERE status = ?
       AND (at <= ? OR EXISTS (SELECT 1 FROM battles WHERE id = reports.battle_id))
+"""
+
+
+# Submissions waiting for a moderator whose text, answer or author's nickname matches a pattern.
+_QUEUE_MATCHING = """
+    FROM submissions AS s LEFT JOIN users AS u ON u.id = s.author_id
+    WHERE s.state IN (?, ?) AND (
+        json_extract(s.doc, '$.question.text') LIKE ? ESCAPE '\\'
+        OR json_extract(s.doc, '$.question.answer') LIKE ? ESCAPE '\\'
+        OR coalesce(u.nickname, '') LIKE ? ESCAPE '\\')
 """
 
 
@@ -88,6 +99,31 @@ class PipelineTables(SQLiteFile):
     def _submissions(self, where: str, args: tuple[object, ...]) -> list[Submission]:
         rows = self._conn.execute(f"SELECT doc FROM submissions {where}", args)
         return [Submission.from_dict(ujson.loads(doc)) for (doc,) in rows]
+
+    async def moderation_queue(
+        self, *, search: str = "", offset: int = 0, limit: int = 20
+    ) -> list[Submission]:
+        rows = await self._run(
+            self._in_queue,
+            "s.doc",
+            search,
+            "ORDER BY s.state != ?, s.updated_at, s.id LIMIT ? OFFSET ?",
+            (State.APPROVED.value, limit, offset),
+        )
+        return [Submission.from_dict(ujson.loads(doc)) for (doc,) in rows]
+
+    async def count_moderation_queue(self, search: str = "") -> int:
+        ((count,),) = await self._run(self._in_queue, "count(*)", search, "", ())
+        return int(count)
+
+    def _in_queue(
+        self, columns: str, search: str, tail: str, tail_args: tuple[object, ...]
+    ) -> list[tuple[Any, ...]]:
+        pattern = like_pattern(search)
+        return self._conn.execute(
+            f"SELECT {columns} {_QUEUE_MATCHING} {tail}",
+            (State.APPROVED.value, State.SUBMITTED.value, pattern, pattern, pattern, *tail_args),
+        ).fetchall()
 
     async def count_submissions(self, author_id: str, since: float) -> int:
         return await self._run(self._count_submissions, author_id, since)

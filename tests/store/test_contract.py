@@ -565,6 +565,41 @@ def test_submissions_filter_by_state_and_author_and_count_by_day(store, run):
     assert run(store.submission_counts()) == {State.SUBMITTED: 3}
 
 
+def _queue(store, run) -> None:
+    """u1..u4 waiting for reviews (changed at 14, 13, 12, 11), u3 and u4 then approved, u5
+    published; authored by ann, bob, ann, cid, ann."""
+    run(store.save_user(ANN))
+    for n, author in enumerate(("ann", "bob", "ann", "cid", "ann"), 1):
+        question = replace(make_question(f"u{n}", published=False), text=f"Which {n}th thing?")
+        run(store.add_submission(*new_submission(question, author, 15.0 - n)))
+    for question_id, action, at in (("u3", Action.PASS_REVIEW, 20.0),
+                                     ("u4", Action.PASS_REVIEW, 19.0),
+                                     ("u5", Action.PUBLISH, 21.0)):  # fmt: skip
+        submission = run(store.get_submission(question_id))
+        run(store.change_submission(*transition(submission, action, by="mod", now=at)))
+
+
+def test_the_moderation_queue_puts_approved_first_then_least_recently_changed(store, run):
+    _queue(store, run)
+
+    pages = [run(store.moderation_queue(offset=offset, limit=3)) for offset in (0, 3)]
+
+    assert [[s.id for s in page] for page in pages] == [["u4", "u3", "u2"], ["u1"]]
+    assert run(store.count_moderation_queue()) == 4
+
+
+def test_the_moderation_queue_is_searched_by_text_answer_or_authors_nickname(store, run):
+    _queue(store, run)
+
+    by_text = run(store.moderation_queue(search="which 2TH"))
+    by_author = run(store.moderation_queue(search="ANN"))
+
+    assert [s.id for s in by_text] == ["u2"]
+    assert [s.id for s in by_author] == ["u3", "u1"]
+    assert run(store.count_moderation_queue("ann")) == 2
+    assert run(store.moderation_queue(search="answer U4")) == [run(store.get_submission("u4"))]
+
+
 def test_saving_a_review_twice_keeps_the_first(store, run):
     run(store.add_submission(*_submitted()))
 
@@ -682,6 +717,33 @@ def test_accounts_lists_only_users_with_an_account(store, run):
     run(store.save_user(User("g-1", "Guest")))
 
     assert run(store.accounts()) == [ANN]
+
+
+def _accounts(store, run, count: int) -> None:
+    for n in range(count):
+        email = f"player{n:02d}@{'school' if n % 2 else 'home'}.org"
+        run(store.save_user(User(f"a{n:02d}", f"Player {n:02d}", UserKind.ACCOUNT, email)))
+
+
+def test_accounts_come_a_page_at_a_time_by_nickname(store, run):
+    _accounts(store, run, 7)
+
+    pages = [run(store.accounts(offset=offset, limit=3)) for offset in (0, 3, 6)]
+
+    assert [[u.id for u in page] for page in pages] == [
+        ["a00", "a01", "a02"], ["a03", "a04", "a05"], ["a06"]
+    ]  # fmt: skip
+    assert run(store.count_accounts()) == 7
+
+
+def test_accounts_are_searched_by_nickname_or_email_in_any_case(store, run):
+    _accounts(store, run, 7)
+    run(store.save_user(User("g-1", "Player guest")))
+
+    assert [u.id for u in run(store.accounts(search="PLAYER 0"))] == [f"a0{n}" for n in range(7)]
+    assert [u.id for u in run(store.accounts(search="@school", limit=2))] == ["a01", "a03"]
+    assert run(store.count_accounts("@school")) == 3
+    assert run(store.accounts(search="%")) == [] and run(store.count_accounts("_")) == 0
 
 
 def test_a_bank_question_change_is_recorded(store, run):
