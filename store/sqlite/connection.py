@@ -230,11 +230,11 @@ def _use_write_ahead_log(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA journal_mode = WAL")
 
 
-def dumps(document: object) -> str:
-    return ujson.dumps(document, ensure_ascii=False, escape_forward_slashes=False)
 def like_pattern(search: str) -> str:
     """A LIKE pattern (with ESCAPE '\\') for text containing `search`; "" matches everything."""
     escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
+def dumps(document: object) -> str:
+    return ujson.dumps(document, ensure_ascii=False, escape_forward_slashes=False)
