@@ -29,13 +29,13 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from game.entities import entities
 from game.normalize import Form, form, has_digit, normalize, read_form, roman_value, undouble
+from game.person_names import given_name_last, short_forms, surnames, without_suffix
 
 __all__ = ["MAX_ANSWER_LENGTH", "How", "Verdict", "judge", "normalize", "typo_budget"]
 
 MAX_ANSWER_LENGTH = 100
 _FAR = 1_000  # a word too far from the answer's word
 _CLASH = 2_000  # two numbers that differ
-_NAME_SUFFIXES = frozenset(("jr", "sr", "junior", "senior"))
 # Words that say what kind of place a name is, which players often add or leave out.
 _GENERIC_BEFORE = frozenset(("mount", "lake", "cape"))
 _GENERIC_AFTER = frozenset(
@@ -85,7 +85,8 @@ def judge(
     """
     if len(typed) > MAX_ANSWER_LENGTH:
         return _refused("answer too long")
-    text = read_form(typed)
+    reordered = given_name_last(typed) if person else None
+    text = read_form(reordered or typed)
     if not text.words:
         return _refused("empty answer")
     question = _question(tuple(accepted), tuple(wrong), person)
@@ -165,12 +166,15 @@ def _question(accepted: tuple[str, ...], wrong: tuple[str, ...], person: bool) -
             targets.append(_target(answer, core, position > 0, False))
         if person and len(whole.words) > 1:
             given_names.add(whole.words[0])
-            bare = _without_suffix(whole)
+            bare = without_suffix(whole)
             if bare != whole:  # "Martin Luther King" for Martin Luther King Jr.
                 targets.append(_target(answer, bare, position > 0, False))
             targets.extend(
+                _target(answer, short, position > 0, False) for short in short_forms(whole)
+            )
+            targets.extend(
                 _target(answer, surname, position > 0, True)
-                for surname in _surnames(whole)
+                for surname in surnames(whole)
                 if surname.compact not in wrong_compacts  # "Williams" for Venus, not Serena
             )
     by_compact: dict[str, _Target] = {}
@@ -209,27 +213,9 @@ def _core(whole: Form, min_letters: int = 1) -> Form | None:
     return Form.of(words)
 
 
-def _surnames(whole: Form) -> list[Form]:
-    """The trailing words a person is known by: "luther king" and "king" for Martin Luther
-    King Jr.; "van gogh" and "gogh" for Vincent van Gogh. A monarch has none: "Henry" alone
-    does not say which Henry."""
-    if has_digit(whole.words[-1]):
-        return []
-    words = _without_suffix(whole).words
-    return [Form.of(words[start:]) for start in range(1, len(words))]
-
-
-def _without_suffix(whole: Form) -> Form:
-    """The name without "Jr" or "Sr" at its end."""
-    words = whole.words
-    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
-        words = words[:-1]
-    return whole if words == whole.words else Form.of(words)
-
-
 def _compacts(whole: Form, person: bool) -> tuple[str, ...]:
-    surnames = _surnames(whole) if person else []
-    return (whole.compact, *(s.compact for s in surnames))
+    names = surnames(whole) if person else []
+    return (whole.compact, *(s.compact for s in names))
 
 
 def _bag(text: Form) -> tuple[str, ...]:
@@ -277,6 +263,10 @@ def _edits(text: Form, target: _Target) -> int:
             return total
         if edits == _CLASH:
             return _CLASH
+        if typo_budget(len(answer_word)) and answer_word.isalpha() and typed_word.isalpha():
+            # A word long enough for typos of its own that still misses is another word:
+            # "Robert Mulliken" is not Robert Millikan. Only short words lean on the whole.
+            return _FAR
     if text.numbers != answer.numbers:
         return _CLASH if text.numbers and answer.numbers else _FAR
     if abs(len(text.compact) - len(answer.compact)) > target.budget:
@@ -330,7 +320,7 @@ def _rival(text: Form, target: _Target, question: _Question, person: bool) -> st
     probes = [(text.compact, target.form.compact)]
     if person and len(text.words) > 1 and not target.surname:
         # "Claude Manet" for Claude Monet: the surname alone decides.
-        probes.append((text.words[-1], _without_suffix(target.form).words[-1]))
+        probes.append((text.words[-1], without_suffix(target.form).words[-1]))
     index = entities()
     for typed, answer in probes:
         limit = distance(typed, answer)

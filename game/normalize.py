@@ -66,6 +66,11 @@ _ORDINALS = {
     **{word + "th": word for word in ("hundred", *_BIG)},
 }
 _NUMBER_WORDS = frozenset((*_SMALL, *_TENS, "hundred", *_BIG, *_ORDINALS))
+# Said for a zero between other number words: "nineteen oh two", "three point oh one".
+_SPOKEN_ZEROS = frozenset(("oh", "o", "nought"))
+_DIGIT_WORDS = {word: value for word, value in _SMALL.items() if value < 10} | dict.fromkeys(
+    _SPOKEN_ZEROS, 0
+)
 _ARTICLES = frozenset(("the", "a", "an"))
 _ABBREVIATIONS = frozenset(("st", "mt"))
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})", re.IGNORECASE)
@@ -249,28 +254,56 @@ def _run_end(words: list[str], start: int) -> int:
         word = words[end]
         if word in _ORDINALS:
             return end + 1  # an ordinal ends the number
-        if word in _NUMBER_WORDS:
-            end += 1
-        elif word == "and" and end > start and end + 1 < len(words):
-            if words[end + 1] not in _NUMBER_WORDS:
-                break
+        following = words[end + 1] if end + 1 < len(words) else ""
+        if word in _NUMBER_WORDS or (end > start and _joins(word, following)):
             end += 1
         else:
             break
     return end
 
 
+def _joins(word: str, following: str) -> bool:
+    """Whether a word inside a run of number words belongs to it: "and" before more number
+    words, "oh" or "point" before a digit ("nineteen oh two"); alone they stay words."""
+    if word == "and":
+        return following in _NUMBER_WORDS
+    return (word in _SPOKEN_ZEROS or word == "point") and following in _DIGIT_WORDS
+
+
 def _spoken_value(words: Sequence[str]) -> Decimal | None:
-    """The value of number words ("one hundred and one"), or a year said in pairs
-    ("nineteen eighty four"); None when the words do not form one number."""
+    """The value of number words ("one hundred and one", "three point one four"), or a year
+    said in pairs ("nineteen eighty four", "nineteen oh two", "twenty twenty"); None when the
+    words do not form one number."""
+    if "point" in words:
+        at = words.index("point")
+        whole, decimals = _cardinal(words[:at]), _digits(words[at + 1 :])
+        if whole is None or decimals is None:
+            return None
+        return whole + Decimal(f"0.{decimals}")
     value = _cardinal(words)
     if value is not None or len(words) < 2:
         return value
     for split in range(1, len(words)):
-        high, low = _cardinal(words[:split]), _cardinal(words[split:])
-        if high is not None and low is not None and 10 <= high < 100 and 10 <= low < 100:
+        high, low = _cardinal(words[:split]), _year_half(words[split:])
+        if high is not None and low is not None and 10 <= high < 100:
             return high * 100 + low
     return None
+
+
+def _year_half(words: Sequence[str]) -> Decimal | None:
+    """The second half of a year said in pairs: "eighty four" or "oh two"."""
+    if len(words) == 2 and words[0] in _SPOKEN_ZEROS:
+        digit = _DIGIT_WORDS.get(words[1])
+        return Decimal(digit) if digit else None
+    value = _cardinal(words)
+    return value if value is not None and 10 <= value < 100 else None
+
+
+def _digits(words: Sequence[str]) -> str | None:
+    """Digits said one by one after "point": "one four" -> "14"."""
+    if not words or any(w not in _DIGIT_WORDS for w in words):
+        return None
+    return "".join(str(_DIGIT_WORDS[w]) for w in words)
 
 
 def _cardinal(words: Sequence[str]) -> Decimal | None:

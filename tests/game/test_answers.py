@@ -115,6 +115,33 @@ def test_a_different_number_is_refused_however_close(typed: str) -> None:
     assert (verdict.correct, verdict.reason) == (False, "numbers must be exact")
 
 
+@pytest.mark.parametrize(
+    ("typed", "year"),
+    [
+        ("nineteen oh-two", "1902"),
+        ("nineteen o two", "1902"),
+        ("two thousand and eight", "2008"),
+        ("twenty twenty", "2020"),
+        ("sixteen hundred", "1600"),
+    ],
+)
+def test_a_year_is_read_as_people_say_it(typed: str, year: str) -> None:
+    verdict = judge(typed, [year])
+
+    assert (verdict.correct, verdict.how) == (True, How.NUMBER)
+
+
+def test_a_spoken_year_one_off_is_a_different_number() -> None:
+    verdict = judge("nineteen oh-three", ["1902"])
+
+    assert (verdict.correct, verdict.reason) == (False, "numbers must be exact")
+
+
+def test_oh_is_a_word_outside_a_number() -> None:
+    assert normalize("Oh! Calcutta") == "oh calcutta"
+    assert normalize("three point one four") == "3.14"
+
+
 def test_a_number_inside_a_name_must_match_exactly() -> None:
     verdict = judge("Apollo 12", ["Apollo 11"])
 
@@ -149,6 +176,28 @@ def test_a_given_name_alone_is_refused() -> None:
 
 def test_a_surname_alone_is_refused_when_the_answer_is_not_a_person() -> None:
     verdict = judge("Einstein", EINSTEIN, PHYSICISTS)
+
+    assert not verdict.correct
+
+
+@pytest.mark.parametrize(
+    "typed", ["Robert Millikan", "Robert A. Millikan", "Millikan, Robert", "Millikan Robert"]
+)
+def test_a_full_name_may_leave_out_middle_names_or_put_the_surname_first(typed: str) -> None:
+    verdict = judge(typed, ["Robert Andrews Millikan"], PHYSICISTS, person=True)
+
+    assert (verdict.correct, verdict.how) == (True, How.NORMALIZED)
+
+
+@pytest.mark.parametrize("typed", ["Richard Millikan", "Millikan, Richard", "Robert Mulliken"])
+def test_another_given_name_or_surname_is_another_person(typed: str) -> None:
+    verdict = judge(typed, ["Robert Millikan"], PHYSICISTS, person=True)
+
+    assert not verdict.correct
+
+
+def test_surname_first_needs_a_person_answer() -> None:
+    verdict = judge("Millikan, Robert", ["Robert Andrews Millikan"], PHYSICISTS)
 
     assert not verdict.correct
 
