@@ -214,7 +214,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
         children.append(_start_beside(settings, "worker"))
         children.append(_start_beside(settings, "worker", "--work", "reports"))
         children.append(_start_beside(settings, "admin", "--port", str(settings.admin_port)))
-    mail_queue = CeleryQueue(make_celery(settings))
+    queue = CeleryQueue(make_celery(settings))  # sign-in mail and leaderboard builds
     if whole_site and not await store.all_questions():
         log.info("empty store: loading the shipped question bank")
         await bank_commands.load(SHIPPED_BANK, store)
@@ -226,10 +226,11 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
         router=bus.router,
         config=ArenaConfig(timing=settings.timing, bot_offer_seconds=settings.bot_offer_seconds),
     )
+    arena.start()
     connections = OpenConnections()
     latency = RevealLatency(store)
     latency.start()
-    app = make_game_app(settings, store, arena, bus.relay, mail_queue, connections, latency)
+    app = make_game_app(settings, store, arena, bus.relay, queue, connections, latency, queue)
     server = http_server(app, xheaders=settings.trusts_proxy_headers(settings.host))
     server.listen(settings.game_port, address=settings.host)
     log.info("game process on http://%s:%d/", settings.host, settings.game_port)
@@ -240,7 +241,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     await connections.close_all()  # then each player leaves the pool and presence
     await latency.close()
     await bus.close()
-    await mail_queue.close()
+    await queue.close()
     for child in children:
         child.terminate()
         await asyncio.to_thread(child.wait)

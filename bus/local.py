@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bus.port import Forwarded, Pool, Relay, Router, Sink
-from game.matchmaking import Pairing, Seeker, find_partner
+from game.matchmaking import Pairing, Seeker, find_partner, sweep
 
 
 class LocalRelay(Relay):
@@ -38,12 +38,18 @@ class LocalPool(Pool):
 
     async def join(self, seeker: Seeker) -> Pairing | None:
         self._queue.pop(seeker.user_id, None)
-        pairing = find_partner(seeker, self._queue.values())
+        pairing = find_partner(seeker, self._queue.values(), seeker.since)
         if pairing is None:
             self._queue[seeker.user_id] = seeker
             return None
         del self._queue[pairing.first.user_id]
         return pairing
+
+    async def sweep(self, now: float) -> list[Pairing]:
+        pairings = sweep(list(self._queue.values()), now)
+        for pairing in pairings:
+            del self._queue[pairing.first.user_id], self._queue[pairing.second.user_id]
+        return pairings
 
     async def leave(self, user_id: str) -> Seeker | None:
         return self._queue.pop(user_id, None)

@@ -48,10 +48,15 @@ class Pool(ABC):
 
     @abstractmethod
     async def join(self, seeker: Seeker) -> Pairing | None:
-        """Pair `seeker` with the longest-waiting compatible player, or queue them.
+        """Pair `seeker` as game.matchmaking.find_partner says, at `seeker.since`, or queue them.
 
         A player already waiting is queued once, with the newer request.
         """
+
+    @abstractmethod
+    async def sweep(self, now: float) -> list[Pairing]:
+        """Pair the waiting players whose rating gaps have widened enough by `now`
+        (game.matchmaking.sweep), taking them out of the pool."""
 
     @abstractmethod
     async def leave(self, user_id: str) -> Seeker | None:

@@ -1,8 +1,8 @@
 """Redis adapters of the bus ports, so that several game processes share one site.
 
 Redis carries four things, all under one key prefix:
-- the matchmaking pool: a list of waiting user ids in arrival order plus two hashes (the
-  seeker as JSON, and their category), changed only by Lua scripts, so pairing is atomic;
+- the matchmaking pool: a list of waiting user ids in arrival order plus a hash of each seeker
+  as JSON, changed only by Lua scripts that mirror game.matchmaking, so pairing is atomic;
 - presence: a counter per player of their open connections in every process, and each
   process's count of its connected players (a key that lapses unless the process renews it);
 - messages to players: one channel per player, which a process subscribes to while that player
@@ -26,7 +26,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bus.port import Forwarded, Pool, Relay, Router, Sink
-from game.matchmaking import Pairing, Seeker
+from game.matchmaking import ANYONE_AFTER, BASE_GAP, GAP_PER_SECOND, Pairing, Seeker
 
 log = logging.getLogger(__name__)
 
@@ -36,35 +36,97 @@ OWNER_SECONDS = 60.0  # a battle key lapses this long after its process stops re
 SUBSCRIBE_SECONDS = 5.0
 ONLINE_SECONDS = 15.0  # a process's count of its players lapses this long after its last report
 
-# KEYS: queue, entries, categories. ARGV: user id, entry, category ("" for any).
-# Mirrors game.matchmaking.find_partner: first compatible in arrival order, never oneself.
-_JOIN = """
-local me, category = ARGV[1], ARGV[3]
-redis.call('LREM', KEYS[1], 0, me)
-redis.call('HDEL', KEYS[2], me)
-redis.call('HDEL', KEYS[3], me)
-for _, other in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-  local theirs = redis.call('HGET', KEYS[3], other)
-  if theirs == '' or category == '' or theirs == category then
-    local entry = redis.call('HGET', KEYS[2], other)
-    redis.call('LREM', KEYS[1], 0, other)
-    redis.call('HDEL', KEYS[2], other)
-    redis.call('HDEL', KEYS[3], other)
-    return entry
-  end
+# game.matchmaking's rule in Lua, shared by the join and sweep scripts: the gap a seeker who
+# waited `waited` seconds accepts, and whether two entries may meet at `now`.
+_POLICY = """
+local base, per_second, anyone_after = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local function allowed_gap(waited)
+  if waited >= anyone_after then return math.huge end
+  return base + per_second * math.max(0, waited)
 end
-redis.call('RPUSH', KEYS[1], me)
-redis.call('HSET', KEYS[2], me, ARGV[2])
-redis.call('HSET', KEYS[3], me, category)
-return false
+local function compatible(a, b, now)
+  if a.user_id == b.user_id then return false end
+  if a.category ~= cjson.null and b.category ~= cjson.null and a.category ~= b.category then
+    return false
+  end
+  local patience = math.max(allowed_gap(now - a.since), allowed_gap(now - b.since))
+  return math.abs(a.rating - b.rating) <= patience
+end
+local function take(queue, entries, id)
+  redis.call('LREM', queue, 0, id)
+  redis.call('HDEL', entries, id)
+end
 """
 
-# KEYS: queue, entries, categories. ARGV: user id. Returns the entry, or nil.
+# KEYS: queue, entries. ARGV: policy (3), the newcomer's entry. Mirrors find_partner: the
+# closest acceptable waiting entry, the earliest between equals, never oneself; else queues it.
+_JOIN = (
+    _POLICY
+    + """
+local me = cjson.decode(ARGV[4])
+take(KEYS[1], KEYS[2], me.user_id)
+local best, best_entry
+for _, other in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local entry = redis.call('HGET', KEYS[2], other)
+  local them = cjson.decode(entry)
+  if compatible(them, me, me.since) then
+    if best == nil or math.abs(them.rating - me.rating) < math.abs(best.rating - me.rating) then
+      best, best_entry = them, entry
+    end
+  end
+end
+if best ~= nil then
+  take(KEYS[1], KEYS[2], best.user_id)
+  return best_entry
+end
+redis.call('RPUSH', KEYS[1], me.user_id)
+redis.call('HSET', KEYS[2], me.user_id, ARGV[4])
+return false
+"""
+)
+
+# KEYS: queue, entries. ARGV: policy (3), now. Mirrors sweep: pairs, in arrival order, waiting
+# entries whose gaps have widened enough; returns [first, second, first, second, ...].
+_SWEEP = (
+    _POLICY
+    + """
+local now = tonumber(ARGV[4])
+local ids = redis.call('LRANGE', KEYS[1], 0, -1)
+local seekers, entries = {}, {}
+for i, id in ipairs(ids) do
+  entries[i] = redis.call('HGET', KEYS[2], id)
+  seekers[i] = cjson.decode(entries[i])
+end
+local paired, out = {}, {}
+for i = 1, #ids do
+  if not paired[i] then
+    local best
+    for j = i + 1, #ids do
+      if not paired[j] and compatible(seekers[i], seekers[j], now) then
+        local gap = math.abs(seekers[j].rating - seekers[i].rating)
+        if best == nil or gap < math.abs(seekers[best].rating - seekers[i].rating) then
+          best = j
+        end
+      end
+    end
+    if best ~= nil then
+      paired[i], paired[best] = true, true
+      take(KEYS[1], KEYS[2], ids[i])
+      take(KEYS[1], KEYS[2], ids[best])
+      table.insert(out, entries[i])
+      table.insert(out, entries[best])
+    end
+  end
+end
+return out
+"""
+)
+
+# KEYS: queue, entries. ARGV: user id. Returns the entry, or nil.
 _LEAVE = """
 local entry = redis.call('HGET', KEYS[2], ARGV[1])
 redis.call('LREM', KEYS[1], 0, ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
 return entry
 """
 
@@ -89,29 +151,44 @@ def _to_json(seeker: Seeker) -> str:
             "nickname": seeker.nickname,
             "category": seeker.category,
             "since": seeker.since,
+            "rating": seeker.rating,
         }
     )
 
 
 def _from_json(entry: str | bytes) -> Seeker:
     data = json.loads(entry)
-    return Seeker(data["user_id"], data["nickname"], data["category"], data["since"])
+    return Seeker(
+        data["user_id"], data["nickname"], data["category"], data["since"], data["rating"]
+    )
+
+
+_POLICY_ARGS = [BASE_GAP, GAP_PER_SECOND, ANYONE_AFTER]
 
 
 class RedisPool(Pool):
     def __init__(self, client: Redis, *, prefix: str = PREFIX) -> None:
-        self._keys = [f"{prefix}pool:queue", f"{prefix}pool:entries", f"{prefix}pool:categories"]
+        self._keys = [f"{prefix}pool:queue", f"{prefix}pool:entries"]
         self._client = client
         self._join = client.register_script(_JOIN)
+        self._sweep = client.register_script(_SWEEP)
         self._leave = client.register_script(_LEAVE)
 
     async def join(self, seeker: Seeker) -> Pairing | None:
-        args = [seeker.user_id, _to_json(seeker), seeker.category or ""]
-        entry = await self._join(keys=self._keys, args=args)
+        entry = await self._join(keys=self._keys, args=[*_POLICY_ARGS, _to_json(seeker)])
         if entry is None:
             return None
         first = _from_json(entry)
         return Pairing(first, seeker, first.category or seeker.category)
+
+    async def sweep(self, now: float) -> list[Pairing]:
+        entries = await self._sweep(keys=self._keys, args=[*_POLICY_ARGS, now])
+        pairs = [
+            (_from_json(a), _from_json(b)) for a, b in zip(entries[::2], entries[1::2], strict=True)
+        ]
+        return [
+            Pairing(first, second, first.category or second.category) for first, second in pairs
+        ]
 
     async def leave(self, user_id: str) -> Seeker | None:
         entry = await self._leave(keys=self._keys, args=[user_id])

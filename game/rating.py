@@ -10,7 +10,10 @@ less certain than one who plays daily. Pure: no clock, no I/O.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
+
+from game.record import BattleRecord, Outcome
 
 SCALE = 173.7178  # Glicko-2 works on (r - 1500) / SCALE
 DEFAULT_RATING = 1500.0
@@ -122,3 +125,16 @@ def after_idle(player: Rating, idle_seconds: float) -> Rating:
 def after_battle(a: Rating, b: Rating, score_a: float) -> tuple[Rating, Rating]:
     """Both players' ratings after a battle that `a` won (1), drew (0.5) or lost (0)."""
     return rate(a, [Game(b, score_a)]), rate(b, [Game(a, 1 - score_a)])
+
+
+def rated_score(record: BattleRecord, accounts: Collection[str]) -> tuple[str, str, float] | None:
+    """(a, b, a's score) when the battle counts for ratings, else None: two different signed-in
+    players (`accounts`), no bot, played to the end or forfeited (the leaver loses)."""
+    if record.outcome is Outcome.ABORTED or len(record.players) != 2:
+        return None
+    a, b = record.players
+    if a.bot or b.bot or a.user_id == b.user_id or not {a.user_id, b.user_id} <= set(accounts):
+        return None
+    if record.winner_id is None:
+        return a.user_id, b.user_id, 0.5
+    return a.user_id, b.user_id, 1.0 if record.winner_id == a.user_id else 0.0

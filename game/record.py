@@ -6,7 +6,8 @@ them as one document keyed by battle id. Imports nothing outside the standard li
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -125,6 +126,33 @@ class BattleRecord:
     @property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(q.question_id for q in self.questions)
+
+    def renamed(self, old_ids: Collection[str], new_id: str) -> BattleRecord:
+        """The record with every player in `old_ids` (a guest who since signed in) named
+        `new_id`, as their account sees its own battles."""
+        if not set(old_ids) & set(self.player_ids):
+            return self
+
+        def name(user_id: str | None) -> str | None:
+            return new_id if user_id in old_ids else user_id
+
+        def attempts(entries: tuple[AttemptEntry, ...]) -> tuple[AttemptEntry, ...]:
+            return tuple(replace(a, user_id=name(a.user_id) or a.user_id) for a in entries)
+
+        return replace(
+            self,
+            winner_id=name(self.winner_id),
+            players=tuple(replace(p, user_id=name(p.user_id) or p.user_id) for p in self.players),
+            questions=tuple(
+                replace(
+                    q,
+                    attempts=attempts(q.attempts),
+                    late=attempts(q.late),
+                    taken_by=name(q.taken_by),
+                )
+                for q in self.questions
+            ),
+        )
 
     def stat_deltas(self) -> dict[str, QuestionStats]:
         """What this battle adds to each question's statistics (bots are not counted)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from game.normalize import normalize
-from game.record import BattleRecord, Method
+from game.record import BattleRecord, Method, Outcome
 
 SECONDS_PER_DAY = 86_400
 TIME_BINS = 15  # one-second bins of time to a right answer; the last also holds anything slower
@@ -156,3 +156,46 @@ def bucket_end(bound: int) -> str:
     """Where the bucket starting at `bound` ends, in words ("5", or "more" for the last)."""
     later = [b for b in LATENCY_BOUNDS if b > bound]
     return str(later[0]) if later else "more"
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerAnswer:
+    """How one person did at one question of a battle, for their profile and leaderboards."""
+
+    user_id: str
+    question_id: str
+    right: bool  # took the question
+    method: Method | None  # how they took it
+    wrong: bool  # tried and missed (in time)
+    right_ms: int = 0
+
+
+def player_answers(record: BattleRecord) -> list[PlayerAnswer]:
+    """Every person's result at every question of the battle (bots left out)."""
+    answers = []
+    for player in record.players:
+        if player.bot:
+            continue
+        for entry in record.questions:
+            mine = next((a for a in entry.attempts if a.user_id == player.user_id), None)
+            right = mine is not None and mine.correct
+            answers.append(
+                PlayerAnswer(
+                    player.user_id,
+                    entry.question_id,
+                    right,
+                    mine.method if mine is not None and right else None,
+                    mine is not None and not mine.correct,
+                    mine.at_ms if mine is not None and right else 0,
+                )
+            )
+    return answers
+
+
+def result_for(record: BattleRecord, user_id: str) -> str | None:
+    """ "won", "lost" or "drew" for a player of a battle that counted; None if it was aborted."""
+    if record.outcome is Outcome.ABORTED:
+        return None
+    if record.winner_id is None:
+        return "drew"
+    return "won" if record.winner_id == user_id else "lost"

@@ -6,7 +6,7 @@ import tornado.web
 from sockjs.tornado import SockJSRouter
 
 from bus.port import Relay
-from handlers import auth, lobby, pages, questions
+from handlers import auth, lobby, pages, players, questions
 from handlers.base import web_settings
 from services.bank_checks import BankChecks
 from settings import Settings
@@ -14,7 +14,7 @@ from sockets.arena import Arena
 from sockets.connection import ChannelDeps, OpenConnections, connection_class
 from sockets.latency import RevealLatency
 from store.port import Store
-from tasks.queue import MailQueue, NoMailQueue
+from tasks.queue import MailQueue, NoMailQueue, NoReportQueue, ReportQueue
 
 SOCKET_PATH = "/socket"
 
@@ -36,6 +36,7 @@ def make_game_app(
     mail_queue: MailQueue | None = None,
     connections: OpenConnections | None = None,
     latency: RevealLatency | None = None,
+    report_queue: ReportQueue | None = None,
 ) -> tornado.web.Application:
     """The app; without a `mail_queue` sign-in answers that mail is unavailable. `connections`
     lets the caller close the game channel's connections on shutdown."""
@@ -50,6 +51,8 @@ def make_game_app(
     sockjs_settings = {**SOCKJS_SETTINGS, "websocket_allow_origin": list(deps.allowed_origins)}
     router = SockJSRouter(connection_class(deps), SOCKET_PATH, sockjs_settings)
     with_store = {"store": store}
+    # The leaderboards come from the report worker; without a queue they wait for one.
+    with_boards = {"store": store, "queue": report_queue or NoReportQueue()}
     with_mail = {
         "store": store,
         "mail_queue": mail_queue or NoMailQueue(),
@@ -58,10 +61,21 @@ def make_game_app(
     with_limit = {"store": store, "daily_limit": settings.daily_submissions}
     with_checks = {**with_limit, "checks": BankChecks(store)}
     routes: list = [
-        (r"/", pages.HomeHandler, with_store),
-        (r"/guest", pages.GuestHandler, with_store),
+        (r"/", pages.HomeHandler, with_boards),
+        (r"/guest", pages.GuestHandler, with_boards),
         (r"/rules", pages.RulesHandler, with_store),
-        (r"/rules/answers", pages.AnswerRulesHandler, with_store),
+        (
+            r"/rules/answers",
+            pages.DocHandler,
+            {**with_store, "doc": "answers", "title": "How answers are judged"},
+        ),
+        (
+            r"/rules/ratings",
+            pages.DocHandler,
+            {**with_store, "doc": "ratings", "title": "How ratings work"},
+        ),
+        (r"/leaderboards", players.LeaderboardsHandler, with_boards),
+        (rf"/players/{players.PLAYER_KEY}", players.ProfileHandler, with_store),
         (r"/battles/([0-9a-f]{32})", pages.ReplayHandler, with_store),
         (r"/online", lobby.OnlineHandler, {"store": store, "relay": relay}),
         (rf"/versus/({lobby.USER_ID})", lobby.VersusHandler, with_store),

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import markdown
 import tornado.web
@@ -17,8 +18,10 @@ from game.record import AttemptEntry, QuestionEntry
 from game.story import Verdict, attempt_note, verdict
 from handlers.base import BaseHandler
 from handlers.played import played_by
+from handlers.players import BoardsBase, standing_of
+from services.reports.serving import Served
 from sockets.auth import Identity, issue_token
-from store.port import User
+from store.port import Store, User
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -26,7 +29,9 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 RECENT_BATTLES = 5
 
 
-class HomeHandler(BaseHandler):
+class HomeHandler(BoardsBase):
+    """GET /: the nickname form for a visitor; the lobby, with the top players, for a player."""
+
     async def get(self) -> None:
         await self._render_home(error=None)
 
@@ -34,21 +39,33 @@ class HomeHandler(BaseHandler):
         user = self.user
         token = None
         battles = []
+        top = None
         if user is not None:
             token = issue_token(self.settings["cookie_secret"], Identity(user.id, user.nickname))
             records = await self.store.battles_of(user.id, limit=RECENT_BATTLES)
             battles = [played_by(record, user.id) for record in records]
+            top = lobby_board(await self.boards(None))
         self.render(
             "home.html",
             user=user,
             token=token,
             battles=battles,
+            top=top,
+            standing=await standing_of(self.store, user),
             categories=CATEGORIES,
             error=error,
             typed=typed,  # a refused nickname, kept in the field to correct
             nickname_max=MAX_LENGTH,
             xsrf=self.xsrf_token.decode(),  # for the page's own JSON requests (reports)
         )
+
+
+def lobby_board(served: Served) -> dict[str, Any] | None:
+    """The board the lobby shows: the rating one, or, before anyone is rated, questions taken."""
+    if served.data is None:
+        return None
+    tables = {t["id"]: t for t in served.data["tables"]}
+    return next((tables[i] for i in ("rating", "taken") if tables[i]["rows"]), None)
 
 
 class GuestHandler(HomeHandler):
@@ -78,8 +95,8 @@ class RulesHandler(BaseHandler):
 
 
 @cache
-def _answers_html() -> str:
-    text = (DOCS / "answers.md").read_text(encoding="utf-8")
+def _doc_html(name: str) -> str:
+    text = (DOCS / f"{name}.md").read_text(encoding="utf-8")
     html = markdown.markdown(text, extensions=["tables"])
     # A table wider than a phone scrolls in its own box, which the keyboard can reach too.
     return html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace(
@@ -87,11 +104,17 @@ def _answers_html() -> str:
     )
 
 
-class AnswerRulesHandler(BaseHandler):
-    """The judge's rules (docs/answers.md) as a page; the markdown is ours, not a player's."""
+class DocHandler(BaseHandler):
+    """One of our docs/ pages for players (how answers are judged, how ratings work); the
+    markdown is ours, not a player's."""
+
+    def initialize(self, store: Store, doc: str, title: str) -> None:  # type: ignore[override]
+        super().initialize(store)
+        self.doc = doc
+        self.title = title
 
     def get(self) -> None:
-        self.render("answers.html", body_html=_answers_html())
+        self.render("doc.html", title=self.title, body_html=_doc_html(self.doc))
 
 
 @dataclass(frozen=True)

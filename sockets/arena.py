@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tornado.ioloop import IOLoop
+from tornado.ioloop import IOLoop, PeriodicCallback
 
 from bus.port import Pool, Relay, Router
 from game import battle as rules
@@ -42,7 +42,8 @@ from game.events import (
     StartRematch,
     SubmitAnswer,
 )
-from game.matchmaking import BOT_OFFER_SECONDS, Seeker
+from game.matchmaking import BOT_OFFER_SECONDS, Pairing, Seeker
+from game.rating import DEFAULT_RATING
 from game.selection import select_questions
 from sockets import protocol
 from sockets.auth import Identity
@@ -55,6 +56,7 @@ BOT_NICKNAME = "Practice bot"
 RECENT_QUESTIONS = 200
 RECENT_SECONDS = 24 * 3600
 SAVE_RETRY_SECONDS = (0.5, 1, 2, 5, 10, 30)
+SWEEP_SECONDS = 1.0  # how often waiting players are looked at again as their gaps widen
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,7 @@ class Arena:
         self._timers: dict[str, set[object]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
+        self._sweeper: PeriodicCallback | None = None
 
     # connections
     async def connected(self, user: Identity) -> None:
@@ -188,16 +191,41 @@ class Arena:
         if self._in_live_battle(user.user_id):
             self._error(user.user_id, "in_battle", "Finish your battle first.")
             return
-        seeker = Seeker(user.user_id, user.nickname, category, self._clock())
+        rating = await self._store.rating_of(user.user_id)
+        seeker = Seeker(
+            user.user_id,
+            user.nickname,
+            category,
+            self._clock(),
+            rating.rating if rating else DEFAULT_RATING,
+        )
         pairing = await self._pool.join(seeker)
         if pairing is None:
             self._relay.deliver(user.user_id, {"type": "waiting", "category": category})
             IOLoop.current().call_later(self._config.bot_offer_seconds, self._offer_bot, seeker)
             return
-        seats = (
-            Seat(pairing.first.user_id, pairing.first.nickname),
-            Seat(pairing.second.user_id, pairing.second.nickname),
-        )
+        await self._start_pairing(pairing)
+
+    def start(self) -> None:
+        """Pair waiting players whose rating gaps widen enough, every SWEEP_SECONDS."""
+        self._sweeper = PeriodicCallback(self.sweep, SWEEP_SECONDS * 1000)
+        self._sweeper.start()
+
+    async def sweep(self) -> None:
+        """Start a battle for each pair of waiting players that may meet by now."""
+        if self._closing:
+            return
+        try:
+            pairings = await self._pool.sweep(self._clock())
+        except Exception:
+            log.exception("sweeping the pool failed; the next sweep tries again")
+            return
+        for pairing in pairings:
+            await self._start_pairing(pairing)
+
+    async def _start_pairing(self, pairing: Pairing) -> None:
+        first, second = pairing.first, pairing.second
+        seats = (Seat(first.user_id, first.nickname), Seat(second.user_id, second.nickname))
         await self._start(seats, pairing.category)
 
     def _in_live_battle(self, user_id: str) -> bool:
@@ -357,6 +385,8 @@ class Arena:
         Called on shutdown, before the store closes; no battle's timer fires after it.
         """
         self._closing = True
+        if self._sweeper is not None:
+            self._sweeper.stop()
         for battle_id in list(self._battles):
             self._apply(battle_id, Halt())
         while self._tasks:

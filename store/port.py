@@ -24,6 +24,7 @@ from game.pipeline import (
     Submission,
 )
 from game.questions import Question
+from game.rating import Rating
 from game.record import BattleRecord, QuestionStats
 from game.signin import SigninToken
 from game.statistics import Activity, NearMissCount, QuestionPlay
@@ -56,6 +57,59 @@ class ContributorScore:
 
 
 @dataclass(frozen=True, slots=True)
+class RatedPlayer:
+    user_id: str
+    nickname: str
+    rating: Rating
+    games: int
+
+
+@dataclass(frozen=True, slots=True)
+class RatingPoint:
+    """A player's rating just after one rated battle."""
+
+    battle_id: str
+    at: float
+    rating: float
+    deviation: float
+    change: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerTotals:
+    """Battles won, lost and drawn (aborted ones not counted), and runs of wins."""
+
+    won: int = 0
+    lost: int = 0
+    drew: int = 0
+    streak: int = 0  # wins in a row up to the last battle
+    best_streak: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryPlay:
+    """How a player did at the questions of one category."""
+
+    category: str
+    asked: int
+    right: int
+    right_typed: int
+    right_choice: int
+    wrong: int
+    right_ms_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A player on a leaderboard other than the rating one: `score` is what it ranks by."""
+
+    user_id: str
+    nickname: str
+    score: float
+    out_of: int  # games for a rating gain, questions met for a category
+
+
+@dataclass(frozen=True, slots=True)
 class CachedReport:
     """A report's last result (`data`, None before the first build), and a build under way."""
 
@@ -77,6 +131,10 @@ class HeadToHead:
 
 class StaleSubmissionError(RuntimeError):
     """The submission moved on (someone else acted first); re-read it and decide again."""
+
+
+class DuplicateSubmissionError(ValueError):
+    """The same question (game.bank_rules.duplicate_key) is already waiting or published."""
 
 
 class UpsertResult(StrEnum):
@@ -161,6 +219,8 @@ class Store(ABC):
         """Store a new submission with its first change, keyed by question id.
 
         Returns False and changes nothing when a submission or bank question has that id.
+        Raises DuplicateSubmissionError, changing nothing, when a submission with the same
+        game.bank_rules.duplicate_key is submitted, approved or published.
         """
 
     @abstractmethod
@@ -171,6 +231,19 @@ class Store(ABC):
         self, *, state: State | None = None, author_id: str | None = None, limit: int = 100
     ) -> list[Submission]:
         """Submissions in one state and/or by one author, least recently changed first."""
+
+    @abstractmethod
+    async def moderation_queue(
+        self, *, search: str = "", offset: int = 0, limit: int = 20
+    ) -> list[Submission]:
+        """Submissions waiting for a moderator, from the `offset`th on: those the reviewers
+        approved first, then those still waiting for reviews, each least recently changed first;
+        with a `search`, only those whose text, answer or author's nickname contains it (ASCII
+        letters in any case)."""
+
+    @abstractmethod
+    async def count_moderation_queue(self, search: str = "") -> int:
+        """How many submissions `moderation_queue` would list with this `search` and no limit."""
 
     @abstractmethod
     async def count_submissions(self, author_id: str, since: float) -> int:
@@ -226,19 +299,6 @@ class Store(ABC):
         """Reports in one status, oldest first."""
 
     @abstractmethod
-    @abstractmethod
-    async def moderation_queue(
-        self, *, search: str = "", offset: int = 0, limit: int = 20
-    ) -> list[Submission]:
-        """Submissions waiting for a moderator, from the `offset`th on: those the reviewers
-        approved first, then those still waiting for reviews, each least recently changed first;
-        with a `search`, only those whose text, answer or author's nickname contains it (ASCII
-        letters in any case)."""
-
-    @abstractmethod
-    async def count_moderation_queue(self, search: str = "") -> int:
-        """How many submissions `moderation_queue` would list with this `search` and no limit."""
-
     async def settle_reports(self, now: float, wait: float) -> None:
         """Settle every unverified report: OPEN when its stored battle lists the reporter (or the
         account the reporter became) with its question; EXPIRED when the stored battle does not,
@@ -406,3 +466,47 @@ class Store(ABC):
     @abstractmethod
     async def save_report_result(self, key: str, data: Mapping[str, Any], built_at: float) -> None:
         """Store a built report under `key` and end its build's claim."""
+
+    # players: ratings (game.rating), totals, play per category; written with each battle
+    @abstractmethod
+    async def rating_of(self, user_id: str) -> Rating | None:
+        """The player's rating as stored after their last rated battle; None before one."""
+
+    @abstractmethod
+    async def rating_leaders(self, limit: int = 100) -> list[RatedPlayer]:
+        """The highest rated players whose rating is no longer provisional, best first."""
+
+    @abstractmethod
+    async def rating_rank(self, user_id: str) -> int | None:
+        """The player's place (1 = best) among those `rating_leaders` ranks; None if not there."""
+
+    @abstractmethod
+    async def rating_history(self, user_id: str, limit: int = 200) -> list[RatingPoint]:
+        """The player's rating after each of their last `limit` rated battles, oldest first."""
+
+    @abstractmethod
+    async def rating_gains_between(
+        self, since: float, until: float, limit: int = 100
+    ) -> list[Standing]:
+        """Rating points gained in rated battles in [since, until), most first (out_of: battles)."""
+
+    @abstractmethod
+    async def player_totals(self, user_id: str) -> PlayerTotals: ...
+
+    @abstractmethod
+    async def category_play_of(self, user_id: str) -> list[CategoryPlay]:
+        """The player's play per category over all time, most played first."""
+
+    @abstractmethod
+    async def category_leaders(
+        self, category: str | None, first_day: int, last_day: int, limit: int = 100
+    ) -> list[Standing]:
+        """Who took the most questions (of one category, or any) in those days (out_of: met)."""
+
+    @abstractmethod
+    async def frequent_opponents(self, user_id: str, limit: int = 5) -> list[Standing]:
+        """The people the player met most often (score: battles together), humans only."""
+
+    @abstractmethod
+    async def users_named(self, nickname: str) -> list[User]:
+        """Every user with this nickname (case does not matter), accounts first."""

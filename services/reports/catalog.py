@@ -1,4 +1,7 @@
-"""Every report: its name in URLs, its title, how to build it and how long a copy stays fresh."""
+"""Every report: its name in URLs, its title, how to build it and how long a copy stays fresh.
+
+REPORTS are the admin's; BOARDS are the players' leaderboards, built and cached the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from services import leaderboards
 from services.reports import activity, near_misses, pipeline, quality
 from services.reports.filters import ReportFilters
 from services.reports.progress import Progress
@@ -56,3 +60,18 @@ REPORTS: dict[str, ReportSpec] = {
         ),
     )
 }
+
+BOARDS: dict[str, ReportSpec] = {
+    leaderboards.NAME: ReportSpec(
+        leaderboards.NAME,
+        "Leaderboards",
+        "Ratings, rating gained this week, questions taken, contributors.",
+        leaderboards.build,
+        10 * 60,
+    )
+}
+
+
+def spec_named(name: str) -> ReportSpec:
+    """The report or board called `name`; KeyError for any other."""
+    return REPORTS[name] if name in REPORTS else BOARDS[name]

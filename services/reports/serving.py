@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from services.reports.catalog import REPORTS, ReportSpec
+from services.reports.catalog import ReportSpec, spec_named
 from services.reports.filters import ReportFilters
 from store.port import Store
 from tasks.queue import QueueUnavailable, ReportQueue
@@ -44,12 +44,13 @@ async def serve(
     filters: ReportFilters,
     now: float,
     *,
-    own_store: StoreFactory,
+    own_store: StoreFactory | None,
 ) -> Served:
     """The report as cached now, having asked for a build if it needs one.
 
     `own_store` makes a fresh, unopened store for a build run in this process when the queue
-    cannot take it."""
+    cannot take it; without one (a game process) the build waits for the queue, and the claim
+    lapses after CLAIM_SECONDS so that a later visit asks again."""
     key = filters.key(spec.name)
     cached = await store.cached_report_result(key)
     built_at = cached.built_at if cached else None
@@ -64,8 +65,11 @@ async def serve(
         try:
             await queue.build_report(spec.name, filters.to_dict())
         except QueueUnavailable as error:
-            log.warning("report %s built in the admin process, the queue is down: %s", key, error)
-            build_on_own_thread(own_store, spec.name, filters)
+            if own_store is None:
+                log.warning("report %s not queued, the queue is down: %s", key, error)
+            else:
+                log.warning("report %s built in this process, the queue is down: %s", key, error)
+                build_on_own_thread(own_store, spec.name, filters)
     return Served(
         cached.data if cached else None,
         built_at,
@@ -78,7 +82,7 @@ async def build_and_save(
     store: Store, name: str, filters: ReportFilters, clock: Callable[[], float] = time.time
 ) -> None:
     """Build report `name` for `filters` on `store` and cache it; building twice is harmless."""
-    spec = REPORTS[name]
+    spec = spec_named(name)
     key = filters.key(name)
 
     async def progress(done: float) -> None:

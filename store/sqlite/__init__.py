@@ -7,8 +7,8 @@ battles are kept as their to_dict() JSON next to the few columns that queries fi
 Nothing from sqlite3 is returned to callers; imports game values and store.port only.
 
 connection.py owns the thread, the connection and the schema; game.py, pipeline.py,
-accounts.py and reports.py each add one group of the port's operations as a mixin, and
-SQLiteStore joins them.
+accounts.py, reports.py and players.py each add one group of the port's operations as a
+mixin, and SQLiteStore joins them.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from store.sqlite.accounts import AccountTables
 from store.sqlite.connection import SCHEMA_VERSION, SchemaVersionError
 from store.sqlite.game import GameTables
 from store.sqlite.pipeline import PipelineTables
+from store.sqlite.players import PlayerTables
 from store.sqlite.reports import ReportTables
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore", "SchemaVersionError"]
 
 
-class SQLiteStore(GameTables, PipelineTables, AccountTables, ReportTables, Store):
+class SQLiteStore(GameTables, PipelineTables, AccountTables, ReportTables, PlayerTables, Store):
     """The Store port on one SQLite file at `path` (its parent directory is created)."""

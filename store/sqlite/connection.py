@@ -134,11 +134,42 @@ _REPORTS_SCHEMA: tuple[str, ...] = (
         key TEXT PRIMARY KEY, built_at REAL, data TEXT, building_since REAL, progress REAL)""",
 )
 
+# Players: Glicko-2 ratings of signed-in players and their history (one row per rated battle),
+# each person's battle totals and win streaks, and their play per question category and day.
+_PLAYERS_SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE ratings (
+        user_id TEXT PRIMARY KEY, rating REAL NOT NULL, deviation REAL NOT NULL,
+        volatility REAL NOT NULL, games INTEGER NOT NULL, updated_at REAL NOT NULL)""",
+    "CREATE INDEX ratings_by_rating ON ratings (rating DESC)",
+    """CREATE TABLE rating_history (
+        user_id TEXT NOT NULL, battle_id TEXT NOT NULL, at REAL NOT NULL, rating REAL NOT NULL,
+        deviation REAL NOT NULL, change REAL NOT NULL, PRIMARY KEY (user_id, at, battle_id))""",
+    "CREATE INDEX rating_history_by_time ON rating_history (at)",
+    """CREATE TABLE player_totals (
+        user_id TEXT PRIMARY KEY, won INTEGER NOT NULL, lost INTEGER NOT NULL,
+        drew INTEGER NOT NULL, streak INTEGER NOT NULL, best_streak INTEGER NOT NULL)""",
+    """CREATE TABLE player_category_days (
+        user_id TEXT NOT NULL, category TEXT NOT NULL, day INTEGER NOT NULL,
+        asked INTEGER NOT NULL, "right" INTEGER NOT NULL, right_typed INTEGER NOT NULL,
+        right_choice INTEGER NOT NULL, wrong INTEGER NOT NULL, right_ms_total INTEGER NOT NULL,
+        PRIMARY KEY (user_id, category, day))""",
+    "CREATE INDEX player_category_days_by_day ON player_category_days (day, category)",
+)
+
+# What makes two submissions the same question (game.bank_rules.duplicate_key); submissions
+# stored before have none and are never taken for copies.
+_DUPLICATES_SCHEMA: tuple[str, ...] = (
+    "ALTER TABLE submissions ADD COLUMN duplicate_key TEXT",
+    "CREATE INDEX submissions_by_duplicate_key ON submissions (duplicate_key, state)",
+)
+
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _SCHEMA,
     _PIPELINE_SCHEMA,
     _ACCOUNTS_SCHEMA,
     _REPORTS_SCHEMA,
+    _PLAYERS_SCHEMA,
+    _DUPLICATES_SCHEMA,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 

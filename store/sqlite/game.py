@@ -16,6 +16,7 @@ from game.questions import Question
 from game.record import BattleRecord, QuestionStats
 from store.port import HeadToHead, UpsertResult
 from store.sqlite.connection import SQLiteFile, dumps
+from store.sqlite.players import write_player_figures
 from store.sqlite.reports import write_report_figures
 
 # In QuestionStats field order: rows convert with astuple() one way and QuestionStats(*row) back.
@@ -131,7 +132,14 @@ class GameTables(SQLiteFile):
                WHERE p.user_id = ? ORDER BY p.finished_at DESC, p.battle_id DESC LIMIT ?""",
             (user_id, limit),
         )
-        return [BattleRecord.from_dict(ujson.loads(doc)) for (doc,) in rows]
+        records = [BattleRecord.from_dict(ujson.loads(doc)) for (doc,) in rows]
+        merged = [
+            guest_id
+            for (guest_id,) in self._conn.execute(
+                "SELECT guest_id FROM merged_guests WHERE account_id = ?", (user_id,)
+            )
+        ]
+        return [record.renamed(merged, user_id) for record in records]
 
     async def head_to_head(self, user_id: str, opponent_id: str) -> HeadToHead:
         return await self._run(self._head_to_head, user_id, opponent_id)
@@ -164,6 +172,7 @@ def _write_battle(db: sqlite3.Connection, record: BattleRecord) -> bool:
     players = tuple(dict.fromkeys(_filed_under(db, p) for p in record.player_ids))
     db.executemany(_ADD_STATS, (astuple(delta) for delta in record.stat_deltas().values()))
     write_report_figures(db, record)
+    write_player_figures(db, record)
     db.executemany(
         "INSERT INTO battle_players VALUES (?, ?, ?)",
         ((user_id, record.id, record.finished_at) for user_id in players),

@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from admin.pages import USERS_PAGE
 from game.pipeline import PointAward, Report, ReportKind, new_submission
 from game.questions import Question
 from game.record import PlayerEntry
 from game.statistics import day_of
 from handlers.base import SESSION_COOKIE
+from services import leaderboards
 from services.reports.catalog import REPORTS
 from services.reports.filters import read_filters
 from services.reports.serving import build_and_save
@@ -82,10 +84,13 @@ async def fill(store: Store) -> None:
         Report(BATTLE_ID, BANK_QUESTION, PLAYER.id, ReportKind.JUDGED_WRONGLY, typed, now)
     )
     await store.award_points([PointAward(AUTHOR.id, theirs.id, 10, "published")])
+    for n in range(USERS_PAGE + 5):  # more readers than one page of the users list holds
+        await store.save_user(account(f"tour-reader-{n:02d}", nickname=f"Reader {n:02d}"))
     # Every report built as a worker would, for the filters a page asks by default.
     last_30_days = read_filters({}, day_of(now))
     for name in REPORTS:
         await build_and_save(store, name, last_30_days)
+    await build_and_save(store, leaderboards.NAME, leaderboards.for_category(None, day_of(now)))
 
 
 @pytest.fixture(scope="module")
@@ -190,12 +195,18 @@ STOPS = [
     Stop("review", "player", game_page("/review", "Review a question")),
     Stop("account", "player", game_page("/account", PLAYER.nickname)),
     Stop("replay", "player", game_page(f"/battles/{BATTLE_ID}", "You won")),
+    Stop("leaderboards", "player", game_page("/leaderboards", "Leaderboards")),
+    Stop("profile", "player", game_page(f"/players/{PLAYER.id}", PLAYER.nickname)),
+    Stop("ratings", "visitor", game_page("/rules/ratings", "How ratings work")),
     Stop("admin-forbidden", "player", admin_page("/admin", "Moderators only")),
     Stop("admin-dashboard", "admin", admin_page("/admin", "Dashboard")),
     Stop("admin-queue", "admin", admin_page("/admin/queue", "Moderation")),
     Stop("admin-reports", "admin", admin_page("/admin/reports", "Reports")),
     Stop("admin-question", "admin", admin_page(f"/admin/questions/{BANK_QUESTION}", "Edit")),
     Stop("admin-users", "admin", admin_page("/admin/users", "Users")),
+    Stop("admin-users-found", "admin", admin_page("/admin/users?q=reader&notice=granted", "Users")),
+    Stop("admin-queue-found", "admin", admin_page("/admin/queue?q=moons&notice=published", "Mod")),
+    Stop("admin-reports-done", "admin", admin_page("/admin/reports?notice=dismissed", "Reports")),
     Stop("admin-statistics", "admin", admin_page("/admin/statistics", "Statistics")),
     *(
         Stop(f"admin-report-{name}", "admin", admin_page(f"/admin/statistics/{name}", spec.title))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from game.rating import DEFAULT_DEVIATION, Game, Rating, after_battle, after_idle, rate
+from game.rating import (
+    DEFAULT_DEVIATION,
+    Game,
+    Rating,
+    after_battle,
+    after_idle,
+    rate,
+    rated_score,
+)
+from game.record import BattleRecord, Outcome, PlayerEntry
 
 
 def test_the_papers_worked_example():
@@ -64,3 +73,24 @@ def test_time_away_makes_a_rating_less_sure_a_day_at_a_time_but_no_less_than_a_n
     assert after_idle(sure, 3_600) == sure
     assert after_idle(sure, 30 * 86_400).deviation > 60
     assert after_idle(sure, 10**9).deviation == DEFAULT_DEVIATION
+
+
+def battle(outcome=Outcome.FINISHED, winner="ann", bot=False):
+    players = (PlayerEntry("ann", "Ann"), PlayerEntry("bob", "Bob", bot=bot))
+    return BattleRecord("b1", 0.0, 1.0, outcome, players, (), winner)
+
+
+@pytest.mark.parametrize(
+    ("record", "accounts", "scored"),
+    [
+        (battle(), {"ann", "bob"}, ("ann", "bob", 1.0)),
+        (battle(winner="bob"), {"ann", "bob"}, ("ann", "bob", 0.0)),
+        (battle(winner=None), {"ann", "bob"}, ("ann", "bob", 0.5)),
+        (battle(Outcome.FORFEIT, winner="bob"), {"ann", "bob"}, ("ann", "bob", 0.0)),
+        (battle(Outcome.ABORTED, winner=None), {"ann", "bob"}, None),
+        (battle(bot=True), {"ann", "bob"}, None),
+        (battle(), {"ann"}, None),  # bob plays as a guest
+    ],
+)
+def test_only_battles_between_two_signed_in_people_played_out_are_rated(record, accounts, scored):
+    assert rated_score(record, accounts) == scored

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
 from bus.local import LocalPool, LocalRelay, LocalRouter
 from game.battle_state import Timing
 from game.questions import Question
+from game.rating import Rating
 from game.record import BattleRecord
 from sockets import protocol
 from sockets.arena import Arena, ArenaConfig
@@ -49,12 +52,21 @@ class FlakyStore(SQLiteStore):
         return await super().record_battle(record)
 
 
+class RatedStore(SQLiteStore):
+    """Ann is a strong player, Bob a new one."""
+
+    async def rating_of(self, user_id: str) -> Rating | None:
+        return Rating(1900, 60) if user_id == ANN.user_id else None
+
+
 class BrokenHistoryStore(SQLiteStore):
     async def recent_question_ids(self, user_id: str, *, limit: int, since: float) -> set[str]:
         raise OSError("database is gone")
 
 
-async def arena_with(store: SQLiteStore, timing: Timing = FAST) -> tuple[Arena, Inbox, Inbox]:
+async def arena_with(
+    store: SQLiteStore, timing: Timing = FAST, clock: Callable[[], float] = time.time
+) -> tuple[Arena, Inbox, Inbox]:
     await store.open()
     for line in FIXTURE_QUESTIONS.open():
         await store.upsert_question(Question.from_dict(json.loads(line)))
@@ -62,7 +74,14 @@ async def arena_with(store: SQLiteStore, timing: Timing = FAST) -> tuple[Arena, 
     await relay.attach(ANN.user_id, ann)
     await relay.attach(BOB.user_id, bob)
     config = ArenaConfig(timing=timing, questions_per_battle=2)
-    arena = Arena(store=store, pool=LocalPool(), relay=relay, router=LocalRouter(), config=config)
+    arena = Arena(
+        store=store,
+        pool=LocalPool(),
+        relay=relay,
+        router=LocalRouter(),
+        config=config,
+        clock=clock,
+    )
     return arena, ann, bob
 
 
@@ -118,6 +137,29 @@ def test_closing_the_arena_saves_live_battles_as_aborted_and_tells_their_players
         assert (await store.get_battle(result["battle"])).outcome.value == "aborted"
         await arena.handle(ANN, protocol.Play(None))
         assert (await ann.expect("error"))["code"] == "closing"
+        await store.close()
+
+    asyncio.run(scenario())
+
+
+def test_players_far_apart_wait_until_a_sweep_finds_their_gap_wide_enough(tmp_path):
+    async def scenario() -> None:
+        now = [1_000.0]
+        store = RatedStore(tmp_path / "k.db")
+        arena, _, bob = await arena_with(store, clock=lambda: now[0])
+        await arena.handle(ANN, protocol.Play(None))
+        await arena.handle(BOB, protocol.Play(None))  # 1900 against 1500: not yet
+        assert (await bob.expect("waiting"))["category"] is None
+
+        now[0] += 4.9
+        await arena.sweep()
+        assert bob.messages.empty()
+        now[0] += 0.1
+        await arena.sweep()
+
+        started = await bob.expect("battle")
+        assert {p["id"] for p in started["players"]} == {ANN.user_id, BOB.user_id}
+        await arena.close()
         await store.close()
 
     asyncio.run(scenario())
