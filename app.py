@@ -6,6 +6,7 @@
     python app.py questions check|load|dump FILE...
     python app.py worker [--work reports]  a Celery worker: mail (the default), or report builds
     python app.py users grant|revoke EMAIL ROLE
+    python app.py store copy --from URL --to URL [--replace]
 
 Adapters are built here and nowhere else; see settings.py for every knob.
 """
@@ -35,6 +36,7 @@ from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
 from sockets.connection import OpenConnections
 from sockets.latency import RevealLatency
+from store.copying import copy_command
 from store.factory import make_store
 from store.port import Store
 from tasks.app import WORKER_QUEUES, broker_url, make_celery, run_worker
@@ -94,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("files", nargs="+", type=Path)
     dump = actions.add_parser("dump", help="write every stored question, one file per category")
     dump.add_argument("out_dir", type=Path)
+
+    store = commands.add_parser("store", help="copy every collection between stores")
+    store_actions = store.add_subparsers(dest="action", required=True, metavar="ACTION")
+    copy = store_actions.add_parser("copy", help="copy, resumably, then verify counts and sums")
+    copy.add_argument("--from", dest="source", required=True, help="sqlite:///PATH or mongodb://")
+    copy.add_argument("--to", dest="target", required=True, help="sqlite:///PATH or mongodb://")
+    copy.add_argument("--replace", action="store_true", help="empty a target that holds data")
     return parser
 
 
@@ -118,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_serve_admin(admin_settings(settings, args)))
     if args.command == "users":
         return asyncio.run(_users(settings, args.action, args.email, args.role))
+    if args.command == "store":
+        return asyncio.run(
+            copy_command(args.source, args.target, replace=args.replace, out=sys.stderr)
+        )
     return asyncio.run(_serve(settings, whole_site=args.command == "run"))
 
 
