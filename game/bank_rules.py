@@ -239,6 +239,12 @@ def _same_text_other_answer(
             yield _other_answer(questions[later].id, questions[earlier].id, score)
 
 
+def duplicate_key(question: Question) -> str:
+    """What two submissions share when they are the same question sent twice: the text as the
+    duplicate rules compare it (case and punctuation aside) and the normalized answer."""
+    return f"{utils.default_process(question.text)}\n{normalize(question.answer)}"
+
+
 def _same_text(question_id: str, first_id: str) -> Problem:
     return Problem(question_id, Severity.ERROR, f"same text as {first_id}")
 

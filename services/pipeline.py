@@ -43,7 +43,7 @@ from game.pipeline import (
 )
 from game.questions import DIFFICULTIES, Question, QuestionFormatError
 from services.bank_checks import BankChecks
-from store.port import StaleSubmissionError, Store, User
+from store.port import DuplicateSubmissionError, StaleSubmissionError, Store, User
 
 # The question form's fields, read the same way by the game's form and the admin's edits.
 FORM_FIELDS = (
@@ -130,7 +130,14 @@ async def submit(
         raise PipelineError(f"You can submit {daily_limit} questions a day; come back tomorrow.")
     await _refuse_errors(checks or BankChecks(store), question)
     submission, change = new_submission(question, author.id, now)
-    if not await store.add_submission(submission, change):
+    try:
+        added = await store.add_submission(submission, change)
+    except DuplicateSubmissionError:
+        raise PipelineError(
+            "This question, with this answer, was sent already: it is waiting for review or "
+            "already in the game."
+        ) from None
+    if not added:
         raise Conflict("That question was already submitted.")
     return submission
 

@@ -1,7 +1,8 @@
 """The question pipeline in the SQLite store: submissions, their history, reviews, reports, points.
 
-A submission is kept as its to_dict() JSON beside the bank's questions; publishing one writes it
-into the bank in the same transaction. Imports game values and store.port only.
+A submission is kept as its to_dict() JSON beside the bank's questions, with its
+game.bank_rules.duplicate_key so that the same question is not queued twice; publishing one
+writes it into the bank in the same transaction. Imports game values and rules, store.port.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import ujson
 
+from game.bank_rules import duplicate_key
 from game.pipeline import (
     Action,
     Change,
@@ -25,7 +27,7 @@ from game.pipeline import (
     Verdict,
 )
 from game.questions import Question
-from store.port import ContributorScore, StaleSubmissionError
+from store.port import ContributorScore, DuplicateSubmissionError, StaleSubmissionError
 from store.sqlite.connection import SQLiteFile, dumps, like_pattern
 from store.sqlite.game import write_question
 
@@ -43,6 +45,14 @@ _SETTLE_REPORTS = """
       AND (at <= ? OR EXISTS (SELECT 1 FROM battles WHERE id = reports.battle_id))
 """
 
+
+_SUBMISSION_COLUMNS = "(id, author_id, state, created_at, updated_at, round, doc, duplicate_key)"
+_EIGHT = ", ".join("?" * 8)
+# A submission another is a copy of, when that one still counts: waiting or in the bank.
+_WAITING_OR_PUBLISHED = (State.SUBMITTED.value, State.APPROVED.value, State.PUBLISHED.value)
+_SAME_QUESTION_WAITING = (
+    "SELECT id FROM submissions WHERE duplicate_key = ? AND state IN (?, ?, ?) LIMIT 1"
+)
 
 # Submissions waiting for a moderator whose text, answer or author's nickname matches a pattern.
 _QUEUE_MATCHING = """
@@ -70,10 +80,11 @@ class PipelineTables(SQLiteFile):
             ).fetchone()
             if taken:
                 return False
-            db.execute(
-                "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                _submission_row(submission),
-            )
+            row = _submission_row(submission)
+            twin = db.execute(_SAME_QUESTION_WAITING, (row[-1], *_WAITING_OR_PUBLISHED)).fetchone()
+            if twin:
+                raise DuplicateSubmissionError(f"{submission.id} repeats {twin[0]}")
+            db.execute(f"INSERT INTO submissions {_SUBMISSION_COLUMNS} VALUES ({_EIGHT})", row)
             _append_change(db, change)
         return True
 
@@ -162,7 +173,7 @@ class PipelineTables(SQLiteFile):
             if current is None or current is not change.from_state:
                 raise StaleSubmissionError(f"{submission.id} is {current}, not {change.from_state}")
             db.execute(
-                "INSERT OR REPLACE INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT OR REPLACE INTO submissions {_SUBMISSION_COLUMNS} VALUES ({_EIGHT})",
                 _submission_row(submission),
             )
             in_bank = db.execute(
@@ -344,6 +355,7 @@ class PipelineTables(SQLiteFile):
 
 
 def _submission_row(submission: Submission) -> tuple[object, ...]:
+    """The submission in _SUBMISSION_COLUMNS order."""
     return (
         submission.id,
         submission.author_id,
@@ -352,6 +364,7 @@ def _submission_row(submission: Submission) -> tuple[object, ...]:
         submission.updated_at,
         submission.round,
         dumps(submission.to_dict()),
+        duplicate_key(submission.question),
     )
 
 

@@ -132,6 +132,23 @@ def test_a_refused_review_shows_nothing_of_the_question_it_names(site: Site):
     assert form["text"] not in page and "Ganymede" not in page
 
 
+def test_the_same_question_sent_twice_is_refused_with_the_reason(site: Site):
+    author = signed_in(site.var_dir, site.secret(), account("twice"))
+    other = signed_in(site.var_dir, site.secret(), account("again"))
+    form = question_form(
+        "Which planet has a moon called Triton?", "Neptune", ("Mars", "Io", "Pluto")
+    )
+    url = site.game.base_url + "/questions/new"
+
+    first, _ = author.post(url, submit="1", **form)
+    shouted = {**form, "text": "Which planet has a moon called TRITON?", "answer": "neptune"}
+    code, page = other.post(url, submit="1", **shouted)
+
+    assert first == 302 and code == 400
+    assert "This question, with this answer, was sent already" in page
+    assert submissions_of(site, "again") == []
+
+
 def test_a_question_failing_the_bank_rules_is_refused_with_the_reason(site: Site):
     author = signed_in(site.var_dir, site.secret(), account("kim"))
     form = question_form("Which planet is the largest", "Jupiter", ("Saturn", "Saturn", "Mars"))

@@ -24,6 +24,7 @@ from game.record import Outcome, QuestionStats
 from game.signin import LINK_LIFETIME, new_token
 from store.port import (
     ContributorScore,
+    DuplicateSubmissionError,
     HeadToHead,
     StaleSubmissionError,
     UpsertResult,
@@ -486,6 +487,29 @@ def test_a_new_submission_reads_back_with_its_first_change(store, run):
 
     assert run(store.get_submission("u1")) == submission
     assert run(store.question_history("u1")) == [change]
+
+
+def test_the_same_question_is_not_queued_twice_while_one_waits_or_is_published(store, run):
+    run(store.add_submission(*_submitted("u1", "ann")))
+    twin = replace(
+        make_question("u2", published=False), text="WHAT is the answer to u1", answer="Answer U1!"
+    )
+
+    with pytest.raises(DuplicateSubmissionError):
+        run(store.add_submission(*new_submission(twin, "bob", 11.0)))
+
+    assert run(store.get_submission("u2")) is None
+
+
+def test_a_question_rejected_before_or_with_another_answer_may_be_sent(store, run):
+    run(store.add_submission(*_submitted("u1", "ann")))
+    rejected = run(store.get_submission("u1"))
+    run(store.change_submission(*transition(rejected, Action.REJECT, by="mod", now=12.0, why="no")))
+    again = replace(make_question("u2", published=False), text="What is the answer to u1?")
+    other = replace(again, id="u3", answer="another answer", wrong=("a", "b", "c"))
+
+    assert run(store.add_submission(*new_submission(again, "ann", 13.0))) is True
+    assert run(store.add_submission(*new_submission(other, "bob", 14.0))) is True
 
 
 def test_a_submission_cannot_take_an_id_already_in_use(store, run):
