@@ -1,8 +1,9 @@
 """The question pipeline in the Mongo store: submissions, their history, reviews, reports, points.
 
-A submission sits beside the bank's questions; publishing one writes it into the bank in the
-same transaction. Reviews, reports and points are keyed, so a retried write is refused, not
-doubled. Imports game values, store.port and the Mongo store's own modules only.
+A submission sits beside the bank's questions, with its game.bank_rules.duplicate_key so that
+the same question is not queued twice; publishing one writes it into the bank in the same
+transaction. Reviews, reports and points are keyed, so a retried write is refused, not
+doubled. Imports game values and rules, store.port and the Mongo store's own modules only.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from game.bank_rules import duplicate_key
 from game.pipeline import (
     Change,
     PointAward,
@@ -27,9 +29,11 @@ from store.mongo.connection import Document, MongoDatabase, Session, listed
 from store.mongo.game import question_document
 from store.mongo.matching import containing
 from store.mongo.reports import change_of, review_of
-from store.port import ContributorScore, StaleSubmissionError
+from store.port import ContributorScore, DuplicateSubmissionError, StaleSubmissionError
 
 _DUPLICATE_KEY = 11000
+# A submission another is a copy of, when that one still counts: waiting or in the bank.
+_WAITING_OR_PUBLISHED = [State.SUBMITTED.value, State.APPROVED.value, State.PUBLISHED.value]
 
 
 class PipelineCollections(MongoDatabase):
@@ -43,6 +47,16 @@ class PipelineCollections(MongoDatabase):
                 if await self._collection(name).find_one({"_id": submission.id}, session=session):
                     return False
             document = _submission_document(submission)
+            twin = await self._collection("submissions").find_one(
+                {
+                    "duplicate_key": document["duplicate_key"],
+                    "state": {"$in": _WAITING_OR_PUBLISHED},
+                },
+                {"_id": 1},
+                session=session,
+            )
+            if twin:
+                raise DuplicateSubmissionError(f"{submission.id} repeats {twin['_id']}")
             await self._collection("submissions").insert_one(document, session=session)
             await self._append_change(change, session)
             return True
@@ -422,6 +436,7 @@ def _submission_document(submission: Submission) -> Document:
         "updated_at": submission.updated_at,
         "round": submission.round,
         "doc": submission.to_dict(),
+        "duplicate_key": duplicate_key(submission.question),
     }
 
 
