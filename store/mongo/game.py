@@ -108,8 +108,13 @@ class GameCollections(MongoDatabase):
                 continue
             known.add(record.id)
             filed_under = await self._filed_under(record.player_ids, session)
-            # The battle first: one stored meanwhile fails here, before anything is added. In
-            # order: a battle's ratings start from those the one before left.
+            # The battle first, alone: one stored meanwhile fails here with a DuplicateKeyError,
+            # before anything is added. In order: a battle's ratings start from those the one
+            # before left.
+            await self._collection("battles").insert_one(
+                {"_id": record.id, "finished_at": record.finished_at, "doc": record.to_dict()},
+                session=session,
+            )
             for name, operations in _battle_writes(record, filed_under).items():
                 await self._collection(name).bulk_write(operations, session=session)
             await write_player_figures(self._db, record, session)
@@ -190,13 +195,8 @@ class GameCollections(MongoDatabase):
 
 
 def _battle_writes(record: BattleRecord, filed_under: dict[str, str]) -> dict[str, list[WriteOp]]:
-    """The writes that store `record` (new) and its figures, by collection, the battle first."""
+    """The writes that `record` (new, already inserted) adds, by collection."""
     writes: dict[str, list[WriteOp]] = {
-        "battles": [
-            InsertOne(
-                {"_id": record.id, "finished_at": record.finished_at, "doc": record.to_dict()}
-            )
-        ],
         "question_stats": [
             UpdateOne(
                 {"_id": delta.question_id},

@@ -271,6 +271,7 @@ class PipelineCollections(MongoDatabase):
                 offered.append(Submission.from_dict(document["doc"]))
                 if len(offered) == limit:
                     break
+        await waiting.close()
         return offered
 
     # players' reports

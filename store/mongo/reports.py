@@ -238,7 +238,8 @@ class ReportCollections(MongoDatabase):
         summaries = self._collection("battle_summaries")
         projection = {"_id": 0, "started_at": 1, "finished_at": 1, "humans": 1}
         starts = summaries.find(match, projection, sort=[("started_at", 1)])
-        ends = aiter(summaries.find(match, projection, sort=[("finished_at", 1)]))
+        ends_cursor = summaries.find(match, projection, sort=[("finished_at", 1)])
+        ends = aiter(ends_cursor)
         running = peak = 0
         ending = await anext(ends, None)
         async for start in starts:
@@ -247,6 +248,7 @@ class ReportCollections(MongoDatabase):
                 ending = await anext(ends, None)
             running += start["humans"]
             peak = max(peak, running)
+        await ends_cursor.close()  # the ends after the last start are never read
         return peak
 
     async def add_reveal_latencies(self, hour: int, counts: Mapping[int, int]) -> None:

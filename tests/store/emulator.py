@@ -149,6 +149,9 @@ class EmulatedCursor:
     async def to_list(self, length: int | None = None) -> list[Any]:
         return await self._client._run(lambda: list(islice(self._open(), length)))
 
+    async def close(self) -> None:
+        return None  # nothing stays open on the server
+
     async def __aiter__(self) -> AsyncIterator[Any]:
         cursor = await self._client._run(self._open)
         while batch := await self._client._run(lambda: list(islice(cursor, _BATCH))):
