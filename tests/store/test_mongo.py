@@ -17,7 +17,7 @@ from pymongo import monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
-from game.pipeline import Review, Verdict, new_submission
+from game.pipeline import Action, Review, Verdict, new_submission, transition
 from store.factory import make_store
 from store.mongo import MongoStore
 from store.mongo.connection import connect
@@ -186,13 +186,15 @@ def test_battles_submissions_reviews_and_decisions_wait_for_a_majority_and_the_j
     run(store.record_battle(make_battle("b1", finished_at=NOON)))
     run(store.add_submission(submission, change))
     run(store.save_review(Review("u1", "bob", Verdict.CORRECT, 4, 2, "", NOON + 1)))
+    run(store.change_submission(*transition(submission, Action.PUBLISH, by="mod", now=NOON + 2)))
 
     durable = [
         command["writeConcern"]
         for name, command in recorder.commands
-        if name in {"commitTransaction", "insert"} and "autocommit" not in command
+        # A write inside a transaction carries no concern (autocommit: false); its commit does.
+        if name == "commitTransaction" or (name == "insert" and "autocommit" not in command)
     ]
-    assert len(durable) == 3  # two transactions committed, one review inserted
+    assert len(durable) == 4  # three transactions committed, one review inserted
     assert all(concern == {"w": "majority", "j": True} for concern in durable)
 
 
