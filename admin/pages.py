@@ -159,6 +159,7 @@ class QueueHandler(CheckingHandler):
             "queue.html",
             submissions=waiting,
             paging=page,
+            search_hint="question, answer or author",
             nicknames=await self.nicknames(s.author_id for s in waiting),
             summaries=summaries,
             problems_of=problems,
@@ -282,6 +283,7 @@ class EditQuestionHandler(CheckingHandler):
         self.render_admin(
             "question.html",
             question=question,
+            problems=(await self.checks.check(question)).problems,
             form=question_form(question),
             history=history,
             nicknames=await self.nicknames(change.by for change in history),
@@ -320,7 +322,12 @@ class UsersHandler(AdminHandler):
         page = paging("/admin/users", search, number, USERS_PAGE, total)
         users = await self.store.accounts(search=search, offset=page.offset, limit=page.size)
         self.render_admin(
-            "users.html", users=users, roles=list(Role), paging=page, notice=self.notice()
+            "users.html",
+            users=users,
+            roles=list(Role),
+            paging=page,
+            search_hint="nickname or email address",
+            notice=self.notice(),
         )
 
     async def post(self) -> None:

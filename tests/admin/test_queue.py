@@ -38,6 +38,16 @@ class TestWhatTheModeratorSees(QueueCase):
         assert NEAR_COPY in article[: article.index("</article>")]
         assert "Every check passes." in page[page.index('id="q-u-1"') :]
 
+    def test_a_bank_questions_edit_page_shows_its_checks_too(self):
+        near = replace(
+            make_question("q2"), text="What is the answer to q1, then?", answer="answer q1"
+        )
+        self.io_loop.run_sync(lambda: self.store.upsert_question(near))
+
+        page = self.call("moderator", "GET", "/admin/questions/q2").body.decode()
+
+        assert NEAR_COPY in page
+
 
 class TestFindingQuestions(QueueCase):
     def setUp(self):
