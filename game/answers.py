@@ -30,6 +30,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel
 from game.entities import entities
 from game.normalize import Form, form, has_digit, normalize, read_form, roman_value, undouble
 from game.person_names import given_name_last, short_forms, surnames, without_suffix
+from game.words import zipf
 
 __all__ = ["MAX_ANSWER_LENGTH", "How", "Verdict", "judge", "normalize", "typo_budget"]
 
@@ -42,6 +43,12 @@ _GENERIC_AFTER = frozenset(
     ("river", "desert", "ocean", "sea", "mountains", "mountain", "island", "islands", "lake")
 )
 _MIN_CORE_LETTERS = 5
+# A slip that is itself a common word (Zipf >= 3: once per million words), or a word in use
+# (Zipf >= 2.5) at most about three times rarer than the answer's, names something else:
+# "Miller" for Müller, "Plank" for Planck. A misspelling is nearly always far rarer.
+_COMMON_ZIPF = 3.0
+_USED_ZIPF = 2.5
+_AS_COMMON_ZIPF = 0.5
 
 
 class How(StrEnum):
@@ -98,16 +105,17 @@ def judge(
             same = question.by_compact.get(core.compact)
     if same is not None:
         return _accepted(same, typed, 0)
+    if text.compact in question.given_names:  # before other names: "Albert" is a prince too
+        return _refused("first name alone is not enough")
     other = _other_answer(text.compact, question)
     if other is not None:
         return _refused(f"'{other}' is a different answer")
     target, edits, clash = _closest(text, question)
     if target is None:
-        if clash:
-            return _refused("numbers must be exact")
-        if text.compact in question.given_names:
-            return _refused("first name alone is not enough")
-        return _refused("not the answer")
+        return _refused("numbers must be exact" if clash else "not the answer")
+    word = _word_of_its_own(text, target, question, person) if edits else None
+    if word is not None:
+        return _refused(f"'{word}' is a different answer")
     rival = _rival(text, target, question, person) if edits else None
     if rival is not None:
         return _refused(f"too close to '{rival}'")
@@ -267,12 +275,21 @@ def _edits(text: Form, target: _Target) -> int:
             # A word long enough for typos of its own that still misses is another word:
             # "Robert Mulliken" is not Robert Millikan. Only short words lean on the whole.
             return _FAR
+    elif _one_adds_words(text.words, answer.words):
+        return _FAR  # "Washington DC" is not Washington, nor "John William" John Williams
     if text.numbers != answer.numbers:
         return _CLASH if text.numbers and answer.numbers else _FAR
     if abs(len(text.compact) - len(answer.compact)) > target.budget:
         return _FAR
     edits = distance(text.compact, answer.compact, target.budget)
     return edits if edits <= target.budget else _FAR
+
+
+def _one_adds_words(typed: tuple[str, ...], answer: tuple[str, ...]) -> bool:
+    """Whether one holds every word of the other, in order, and whole words more."""
+    shorter, longer = (typed, answer) if len(typed) < len(answer) else (answer, typed)
+    rest = iter(longer)
+    return all(word in rest for word in shorter)
 
 
 def _word_edits(typed: str, answer: str) -> int:
@@ -312,6 +329,29 @@ def distance(a: str, b: str, limit: int | None = None) -> int:
     if single_a != a or single_b != b:
         edits = min(edits, 1 + DamerauLevenshtein.distance(single_a, single_b, score_cutoff=limit))
     return edits
+
+
+def _word_of_its_own(text: Form, target: _Target, question: _Question, person: bool) -> str | None:
+    """The typed word, capitalised, when it is a slip from the answer's word that is itself a
+    common word or name ("Miller" for Müller, "Plank" for Planck), unless it is another
+    spelling of the answer, or its plural when the answer is not a person."""
+    index = entities()
+    if len(text.words) == 1 and len(target.form.words) == 1:
+        typed, answer = text.compact, target.form.compact
+        plural = typed in (answer + "s", answer + "es") or answer in (typed + "s", typed + "es")
+        if (plural and not person) or index.ids.get(typed, frozenset()) & question.ids:
+            return None  # "Stalagmites"; "Marseilles" for Marseille
+    elif person and len(text.words) == 2 and not target.surname and _given_matches(text, target):
+        typed, answer = text.words[1], without_suffix(target.form).words[-1]  # "Paul Miller"
+    else:
+        return None
+    used = zipf(typed)
+    common = used >= _COMMON_ZIPF or used >= max(_USED_ZIPF, zipf(answer) - _AS_COMMON_ZIPF)
+    return typed.capitalize() if common and typed != answer else None
+
+
+def _given_matches(text: Form, target: _Target) -> bool:
+    return text.words[0] == target.form.words[0]
 
 
 def _rival(text: Form, target: _Target, question: _Question, person: bool) -> str | None:

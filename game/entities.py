@@ -52,7 +52,10 @@ class Entities:
 def entities() -> Entities:
     """The shipped lists, read on the first call and shared afterwards."""
     paths = sorted(ENTITY_DIR.glob("*.txt"))
-    return parse_lists((path.stem, path.read_text(encoding="utf-8")) for path in paths)
+    # "people.wordnet.txt" adds to the kind "people": the part of the name before the dot.
+    return parse_lists(
+        (path.name.split(".")[0], path.read_text(encoding="utf-8")) for path in paths
+    )
 
 
 def parse_lists(lists: Iterable[tuple[str, str]]) -> Entities:

@@ -236,6 +236,56 @@ def test_another_well_known_name_is_refused_even_when_not_a_choice(typed: str, a
     assert (verdict.correct, verdict.reason) == (False, f"'{typed}' is a different answer")
 
 
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("Hess", "Hermann Hesse"),
+        ("Heyse", "Hermann Hesse"),
+        ("Singer", "Frederick Sanger"),
+        ("Sanger", "Isaac Bashevis Singer"),
+        ("Miller", "Paul Müller"),
+        ("Paul Miller", "Paul Müller"),
+    ],
+)
+def test_a_slip_that_names_another_person_is_refused(typed: str, answer: str) -> None:
+    verdict = judge(typed, [answer], person=True)
+
+    assert (verdict.correct, verdict.reason) == (
+        False,
+        f"'{typed.split()[-1]}' is a different answer",
+    )
+
+
+def test_a_slip_that_is_a_common_word_is_refused() -> None:
+    verdict = judge("Plank", ["Max Planck"], ("Niels Bohr", "Paul Dirac"), person=True)
+
+    assert (verdict.correct, verdict.reason) == (False, "'Plank' is a different answer")
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"), [("Stalagmites", "Stalagmite"), ("Hemoglobin", "Haemoglobin")]
+)
+def test_a_plural_or_another_spelling_of_the_answer_is_no_other_word(
+    typed: str, answer: str
+) -> None:
+    verdict = judge(typed, [answer])
+
+    assert verdict.correct
+
+
+def test_a_rare_word_a_slip_away_is_still_a_typo() -> None:
+    verdict = judge("Sweeden", ["Sweden"], COUNTRIES)
+
+    assert (verdict.correct, verdict.how) == (True, How.TYPO)
+
+
+@pytest.mark.parametrize(("typed", "answer"), [("Washington DC", "Washington"), ("Sea", "Red Sea")])
+def test_a_whole_word_more_or_less_makes_another_name(typed: str, answer: str) -> None:
+    verdict = judge(typed, [answer])
+
+    assert not verdict.correct
+
+
 def test_a_typo_closer_to_a_well_known_name_than_to_the_answer_is_refused() -> None:
     verdict = judge("Austrai", ["Australia"])
 
