@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -30,15 +29,7 @@ from pathlib import Path
 # that place so the project's packages import.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from game.questions import CATEGORIES, Question  # noqa: E402
-from game.record import (  # noqa: E402
-    AttemptEntry,
-    BattleRecord,
-    Method,
-    Outcome,
-    PlayerEntry,
-    QuestionEntry,
-)
+from bench.population import DAYS, fill  # noqa: E402
 from game.statistics import day_of  # noqa: E402
 from services.reports.catalog import REPORTS  # noqa: E402
 from services.reports.filters import ReportFilters  # noqa: E402
@@ -49,90 +40,7 @@ from tasks.app import EMBEDDED_BROKER, make_celery  # noqa: E402
 from tasks.queue import CeleryQueue, NoReportQueue  # noqa: E402
 from tests.conftest import start_server, stop_server  # noqa: E402
 
-BATCH = 5_000
-DAYS = 90
 PROBE_EVERY = 0.02  # seconds between two requests of the game-process probe
-
-
-def make_bank(size: int, rng: random.Random) -> list[Question]:
-    return [
-        Question(
-            id=f"bench-{i:05d}",
-            category=CATEGORIES[i % len(CATEGORIES)],
-            difficulty=1 + i % 3,
-            text=f"Benchmark question number {i}?",
-            answer=f"Answer{i}",
-            wrong=(f"Wrong{i}a", f"Wrong{i}b", f"Wrong{i}c"),
-        )
-        for i in range(size)
-    ]
-
-
-def make_battle(
-    number: int, bank: list[Question], players: int, rng: random.Random, now: float
-) -> BattleRecord:
-    finished = now - rng.random() * DAYS * 86_400
-    seats = [f"g-bench-{rng.randrange(players)}", f"g-bench-{rng.randrange(players)}"]
-    bot = rng.random() < 0.1
-    if bot:
-        seats[1] = "bot-bench"
-    entries = []
-    for question in rng.sample(bank, 10):
-        skill = 0.3 + 0.2 * (3 - question.difficulty)
-        attempts = []
-        taken = None
-        for seat in seats:
-            roll = rng.random()
-            at_ms = rng.randrange(800, 14_000)
-            if roll < skill and taken is None:
-                choice = rng.random() < 0.3
-                method = Method.CHOICE if choice else Method.TYPED
-                typos = 0 if choice or rng.random() < 0.8 else 1
-                attempts.append(AttemptEntry(seat, method, question.answer, True, "exact",
-                                             at_ms, 1 if choice else 3, typos))  # fmt: skip
-                taken = seat
-            elif roll < skill + 0.3:
-                typed = question.answer[:-1] + "x" if rng.random() < 0.5 else question.wrong[0]
-                attempts.append(AttemptEntry(seat, Method.TYPED, typed, False, "not the answer",
-                                             at_ms))  # fmt: skip
-        entries.append(QuestionEntry(question.id, tuple(attempts), taken))
-    scores = {
-        s: sum(a.points for e in entries for a in e.attempts if a.user_id == s) for s in seats
-    }
-    outcome = Outcome.FORFEIT if rng.random() < 0.03 else Outcome.FINISHED
-    winner = max(seats, key=lambda s: scores[s]) if scores[seats[0]] != scores[seats[1]] else None
-    return BattleRecord(
-        id=f"{number:032x}",
-        started_at=finished - rng.uniform(90, 200),
-        finished_at=finished,
-        outcome=outcome,
-        players=tuple(PlayerEntry(s, s[-6:], scores[s], s.startswith("bot")) for s in seats),
-        questions=tuple(entries),
-        winner_id=winner,
-        category=None,
-    )
-
-
-async def fill(path: Path, battles: int, questions: int, players: int) -> None:
-    rng = random.Random(7)
-    store = SQLiteStore(path)
-    await store.open()
-    bank = make_bank(questions, rng)
-    for question in bank:
-        await store.upsert_question(question)
-    now = time.time()
-    started = time.perf_counter()
-    for first in range(0, battles, BATCH):
-        batch = [
-            make_battle(n, bank, players, rng, now)
-            for n in range(first, min(battles, first + BATCH))
-        ]
-        await store.record_battles(batch)
-        done = first + len(batch)
-        rate = done / (time.perf_counter() - started)
-        print(f"\r  {done:,} battles written ({rate:,.0f}/s)", end="", flush=True)
-    print()
-    await store.close()
 
 
 class Probe:

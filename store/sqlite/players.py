@@ -21,9 +21,9 @@ from store.sqlite.connection import SQLiteFile
 
 _SURE = "deviation <= ?"  # not provisional (game.rating.PROVISIONAL_ABOVE)
 _ADD_CATEGORY_PLAY = """
-    INSERT INTO player_category_days VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)
+    INSERT INTO player_category_days VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (user_id, category, day) DO UPDATE SET
-        asked = asked + 1, "right" = "right" + excluded."right",
+        asked = asked + excluded.asked, "right" = "right" + excluded."right",
         right_typed = right_typed + excluded.right_typed,
         right_choice = right_choice + excluded.right_choice, wrong = wrong + excluded.wrong,
         right_ms_total = right_ms_total + excluded.right_ms_total
@@ -41,22 +41,19 @@ def write_player_figures(db: sqlite3.Connection, record: BattleRecord) -> None:
         )
     )
     day = day_of(record.finished_at)
+    # One row per player and category: a battle's ten questions fall in a few categories.
+    play: dict[tuple[str, str], list[int]] = {}
+    for a in player_answers(record):
+        if a.question_id in categories:
+            sums = play.setdefault((a.user_id, categories[a.question_id]), [0] * 6)
+            for i, value in enumerate(
+                (1, a.right, a.method is Method.TYPED, a.method is Method.CHOICE, a.wrong)
+            ):
+                sums[i] += int(value)
+            sums[5] += a.right_ms
     db.executemany(
         _ADD_CATEGORY_PLAY,
-        (
-            (
-                a.user_id,
-                categories[a.question_id],
-                day,
-                int(a.right),
-                int(a.method is Method.TYPED),
-                int(a.method is Method.CHOICE),
-                int(a.wrong),
-                a.right_ms,
-            )
-            for a in player_answers(record)
-            if a.question_id in categories
-        ),
+        ((user_id, category, day, *sums) for (user_id, category), sums in play.items()),
     )
 
 
