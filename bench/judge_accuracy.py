@@ -7,7 +7,7 @@ refuses and how many wrong answers it lets through, then the figures the issue s
 look-alikes let through <= 2 %, all wrong answers accepted <= 1 %, right answers written
 another way refused <= 3 %, typos refused <= 3 %, and surnames alone still accepted.
 
-    .venv/bin/python bench/judge_accuracy.py [--show] [--set tuning|outside]
+    .venv/bin/python bench/judge_accuracy.py [--show] [--set tuning|outside] [--outside PATH]
 """
 
 from __future__ import annotations
@@ -33,9 +33,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every disagreement")
     parser.add_argument("--set", choices=sorted(SETS), help="one set only (default: both)")
+    parser.add_argument("--outside", type=Path, help="another outside table, such as a new draw")
     args = parser.parse_args()
 
-    for name, path in SETS.items():
+    sets = {**SETS, "outside": args.outside} if args.outside else SETS
+    for name, path in sets.items():
         if args.set in (None, name):
             print(f"{name} set: {path.name}")
             report(load_cases(path), show=args.show)

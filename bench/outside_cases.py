@@ -17,7 +17,7 @@ looking at the judge's verdicts:
 The same table format as tests/game/judge_cases.tsv; the note column names the source. Keep
 it apart from that table: the judge is tuned on the table and only measured on this one.
 
-    .venv/bin/python bench/outside_cases.py [--seed N]
+    .venv/bin/python bench/outside_cases.py [--seed N] [--out PATH]
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ Row = tuple[str, str, list[str], list[str], bool, bool, str]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the table")
     args = parser.parse_args()
     rng = Random(args.seed)
 
@@ -66,8 +67,8 @@ def main() -> None:
     rows += accentless_cities(rng, 80)
     rows += people_written_another_way(rng, 120)
     rows += surnames_alone(rng, 120)
-    OUT.write_text(render(rows), encoding="utf-8")
-    print(f"{len(rows)} cases written to {OUT.relative_to(ROOT)}")
+    args.out.write_text(render(rows), encoding="utf-8")
+    print(f"{len(rows)} cases written to {args.out}")
 
 
 def misspellings(rng: Random, count: int) -> list[Row]:
@@ -285,7 +286,9 @@ def surnames_alone(rng: Random, count: int) -> list[Row]:
         rows.append(("surname", surname, [answer], wrong, True, True, "bank"))
     people = wordnet_full_names()
     for full, surname in rng.sample(people, count):
-        wrong = [other for other, _ in rng.sample(people, 3)]
+        # Another choice with the same surname would make the surname alone ambiguous.
+        others = [other for other, its_surname in people if its_surname != surname]
+        wrong = rng.sample(others, 3)
         rows.append(("surname", surname, [full], wrong, True, True, "wordnet"))
     return rows
 

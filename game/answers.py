@@ -153,7 +153,7 @@ class _Question:
     by_bag: dict[tuple[str, ...], _Target]  # sorted words: the same words in another order
     wrong: tuple[_Wrong, ...]
     ids: frozenset[str]  # names (and entity ids) of the answer itself: never its own look-alike
-    kinds: frozenset[str]  # entity lists a look-alike is searched in
+    kinds: frozenset[str]  # entity lists a look-alike is searched in (see Entities.near)
     given_names: frozenset[str]
 
 
@@ -202,7 +202,7 @@ def _question(accepted: tuple[str, ...], wrong: tuple[str, ...], person: bool) -
         by_bag=by_bag,
         wrong=wrongs,
         ids=frozenset(ids),
-        kinds=frozenset(kinds & index.all_kinds or index.all_kinds),
+        kinds=frozenset(kinds & index.all_kinds),  # none known: the hand-written lists
         given_names=frozenset(given_names - ids),
     )
 

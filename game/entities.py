@@ -33,9 +33,12 @@ class Entities:
     ids: dict[str, frozenset[str]]  # compact -> the things it names (a thing's id: its first name)
     kinds: dict[str, frozenset[str]]  # compact -> the lists it appears in
     all_kinds: frozenset[str]
+    written: frozenset[str]  # compacts of the hand-written lists: the best-known names
 
     def near(self, name: str, kinds: frozenset[str], max_edits: int) -> list[str]:
-        """Compact names of these kinds within `max_edits` Levenshtein edits of `name`.
+        """Compact names of these kinds within `max_edits` Levenshtein edits of `name`; with
+        no kinds, the names of the hand-written lists (the generated ones hold thousands of
+        small places a typo of a word like "contagion" may land nearer to).
 
         One scan in C++ over the lists; the judge calls it once per answer and keeps the
         result, then measures each typed text against those few names only.
@@ -73,9 +76,9 @@ def parse_lists(
     ids: dict[str, set[str]] = {}
     kinds: dict[str, set[str]] = {}
     lists, tables = list(lists), list(tables)
-    entries = [e for kind, text in lists for e in _list_entries(kind, text)]
-    entries += [e for kind, text in tables for e in _table_entries(kind, text)]
-    for kind, spelling, compact, thing in entries:
+    written = [e for kind, text in lists for e in _list_entries(kind, text)]
+    generated = [e for kind, text in tables for e in _table_entries(kind, text)]
+    for kind, spelling, compact, thing in [*written, *generated]:
         names.setdefault(compact, spelling)
         ids.setdefault(compact, set()).add(thing)
         kinds.setdefault(compact, set()).add(kind)
@@ -84,6 +87,7 @@ def parse_lists(
         ids={c: frozenset(v) for c, v in ids.items()},
         kinds={c: frozenset(v) for c, v in kinds.items()},
         all_kinds=frozenset(kind for kind, _text in [*lists, *tables]),
+        written=frozenset(compact for _kind, _spelling, compact, _thing in written),
     )
 
 
@@ -110,4 +114,6 @@ def _table_entries(kind: str, text: str) -> Iterator[_Entry]:
 
 @lru_cache(maxsize=256)
 def _names_of(index: Entities, kinds: frozenset[str]) -> list[str]:
+    if not kinds:
+        return sorted(index.written)
     return [compact for compact, its_kinds in index.kinds.items() if its_kinds & kinds]

@@ -298,6 +298,12 @@ def test_a_typo_halfway_between_the_answer_and_a_well_known_name_is_forgiven() -
     assert (verdict.correct, verdict.reason) == (True, "1 typo forgiven")
 
 
+def test_a_typo_of_a_word_is_not_measured_against_every_small_town() -> None:
+    verdict = judge("contagen", ["contagion"])  # Contagem is a Brazilian city
+
+    assert (verdict.correct, verdict.how) == (True, How.TYPO)
+
+
 def test_another_spelling_of_the_answer_is_not_its_look_alike() -> None:
     verdict = judge("Cesium", ["Caesium"])
 
