@@ -6,16 +6,19 @@
 The rules, in order:
 1. Empty, punctuation-only and over-long input is refused at once.
 2. Text equal to an accepted answer once normalized (game.normalize) is right; so is the same
-   set of words in another order.
-3. Text equal to a wrong alternative, or to another well-known name (game.entities), is refused.
+   set of words in another order. With `person=True` so are the surname alone and the name
+   without its middle names or with the surname first (game.person_names).
+3. A given name alone, text equal to a wrong alternative, or to another real name
+   (game.entities), is refused.
 4. Otherwise each word may differ from the answer's word by a few Damerau edits (a swap, or a
    letter moved, counts as one), scaled by the word's length (`typo_budget`); a word with
-   digits in it must be exact. With `person=True` the surname alone is enough.
-5. A typo is still refused when it is at least as close to a wrong alternative as to the
-   answer, or strictly closer to another well-known name of the answer's kind.
+   digits in it must be exact, and so must the count of whole words.
+5. A typo is still refused when it is itself a word in common use (game.words), when it is
+   at least as close to a wrong alternative as to the answer, or when it is strictly closer
+   to another well-known name of the answer's kind.
 
-Pure: standard library, rapidfuzz, anyascii and the game modules named above; the entity
-lists are read once, on first use.
+Pure: standard library, rapidfuzz, anyascii and the game modules named above; the name lists
+and word frequencies are read once, on first use.
 """
 
 from __future__ import annotations
@@ -341,17 +344,15 @@ def _word_of_its_own(text: Form, target: _Target, question: _Question, person: b
         plural = typed in (answer + "s", answer + "es") or answer in (typed + "s", typed + "es")
         if (plural and not person) or index.ids.get(typed, frozenset()) & question.ids:
             return None  # "Stalagmites"; "Marseilles" for Marseille
-    elif person and len(text.words) == 2 and not target.surname and _given_matches(text, target):
+    elif person and len(text.words) == 2 and not target.surname:
+        if _word_edits(text.words[0], target.form.words[0]) >= _FAR:
+            return None  # not the answer's given name: another form of the name matched
         typed, answer = text.words[1], without_suffix(target.form).words[-1]  # "Paul Miller"
     else:
         return None
     used = zipf(typed)
     common = used >= _COMMON_ZIPF or used >= max(_USED_ZIPF, zipf(answer) - _AS_COMMON_ZIPF)
     return typed.capitalize() if common and typed != answer else None
-
-
-def _given_matches(text: Form, target: _Target) -> bool:
-    return text.words[0] == target.form.words[0]
 
 
 def _rival(text: Form, target: _Target, question: _Question, person: bool) -> str | None:
