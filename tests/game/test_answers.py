@@ -256,6 +256,12 @@ def test_a_slip_that_names_another_person_is_refused(typed: str, answer: str) ->
     )
 
 
+def test_a_given_name_with_a_slip_still_lets_the_surname_decide() -> None:
+    verdict = judge("Isaak Newtown", ["Isaac Newton"], PHYSICISTS[1:], person=True)
+
+    assert (verdict.correct, verdict.reason) == (False, "'Newtown' is a different answer")
+
+
 def test_a_slip_that_is_a_common_word_is_refused() -> None:
     verdict = judge("Plank", ["Max Planck"], ("Niels Bohr", "Paul Dirac"), person=True)
 
