@@ -95,17 +95,15 @@ def judge(
     """
     if len(typed) > MAX_ANSWER_LENGTH:
         return _refused("answer too long")
-    reordered = given_name_last(typed) if person else None
-    text = read_form(reordered or typed)
+    text = read_form(typed)
     if not text.words:
         return _refused("empty answer")
     question = _question(tuple(accepted), tuple(wrong), person)
-    same = question.by_compact.get(text.compact)
-    if same is None and len(text.words) > 1:
-        same = question.by_bag.get(_bag(text))
-        core = _core(text)
-        if same is None and core is not None:  # "Amazon River" for Amazon
-            same = question.by_compact.get(core.compact)
+    same = _same_answer(text, question)
+    turned = given_name_last(typed) if person and same is None else None
+    if turned is not None:
+        text = read_form(turned)  # "Millikan, Robert" is judged as Robert Millikan from here
+        same = _same_answer(text, question)
     if same is not None:
         return _accepted(same, typed, 0)
     if text.compact in question.given_names:  # before other names: "Albert" is a prince too
@@ -123,6 +121,18 @@ def judge(
     if rival is not None:
         return _refused(f"too close to '{rival}'")
     return _accepted(target, typed, edits)
+
+
+def _same_answer(text: Form, question: _Question) -> _Target | None:
+    """The accepted form the text is once normalized, in any word order, or with a generic
+    word such as "River" added ("Amazon River" for Amazon); None when there is none."""
+    same = question.by_compact.get(text.compact)
+    if same is None and len(text.words) > 1:
+        same = question.by_bag.get(_bag(text))
+        core = _core(text)
+        if same is None and core is not None:
+            same = question.by_compact.get(core.compact)
+    return same
 
 
 @dataclass(frozen=True, slots=True)
