@@ -117,9 +117,11 @@ def place_lookalikes(
 ) -> list[Row]:
     """One place typed for another a slip away; the question offers three other places."""
     pairs = near_pairs(names)
+    thing_of = dict(names)
     rows: list[Row] = []
     for answer, typed in rng.sample(pairs, min(count, len(pairs))):
-        wrong = [name for name, _ in rng.sample(names, 3)]
+        others = [name for name, thing in names if thing != thing_of[answer]]
+        wrong = rng.sample(others, 3)
         rows.append(("lookalike", typed, [answer], wrong, False, False, source))
         if len(rows) % 3 == 0:  # now and then the player picks an offered wrong answer
             rows.append(("choice", wrong[0], [answer], wrong, False, False, source))
