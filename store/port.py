@@ -129,6 +129,10 @@ class HeadToHead:
     draws: int = 0
 
 
+class EmailTakenError(ValueError):
+    """Another user already has this email address."""
+
+
 class StaleSubmissionError(RuntimeError):
     """The submission moved on (someone else acted first); re-read it and decide again."""
 
@@ -157,7 +161,8 @@ class Store(ABC):
     # users
     @abstractmethod
     async def save_user(self, user: User) -> None:
-        """Insert or replace the user with this id."""
+        """Insert or replace the user with this id; EmailTakenError, changing nothing, when
+        another user already has the email."""
 
     @abstractmethod
     async def get_user(self, user_id: str) -> User | None: ...

@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from game.signin import SigninToken
 from store.mongo.connection import FAST, Document, MongoDatabase, Session, listed
 from store.mongo.matching import containing
-from store.port import User, UserKind
+from store.port import EmailTakenError, User, UserKind
 
 # Sign-in links stay this long after expiring, so that following one says "expired".
 _EXPIRED_LINKS_KEPT = 24 * 3600.0
@@ -27,9 +27,12 @@ class AccountCollections(MongoDatabase):
     # users
 
     async def save_user(self, user: User) -> None:
-        await self._collection("users").replace_one(
-            {"_id": user.id}, _user_document(user), upsert=True
-        )
+        try:
+            await self._collection("users").replace_one(
+                {"_id": user.id}, _user_document(user), upsert=True
+            )
+        except DuplicateKeyError as error:  # the unique index on email
+            raise EmailTakenError(f"{user.email} belongs to another user") from error
 
     async def get_user(self, user_id: str) -> User | None:
         found = await self._collection("users").find_one({"_id": user_id})

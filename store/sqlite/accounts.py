@@ -6,12 +6,13 @@ and store.port only.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import astuple
 
 import ujson
 
 from game.signin import SigninToken
-from store.port import User, UserKind
+from store.port import EmailTakenError, User, UserKind
 from store.sqlite.connection import SQLiteFile, like_pattern
 
 # Accounts whose nickname or email matches a like_pattern.
@@ -31,18 +32,24 @@ class AccountTables(SQLiteFile):
         await self._run(self._save_user, user)
 
     def _save_user(self, user: User) -> None:
-        with self._transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    user.id,
-                    user.nickname,
-                    user.kind.value,
-                    user.email,
-                    ujson.dumps(list(user.roles)),
-                    user.created_at,
-                ),
-            )
+        # An upsert by id, not INSERT OR REPLACE: that would delete whoever else had the email.
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    """INSERT INTO users VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET
+                       nickname = excluded.nickname, kind = excluded.kind, email = excluded.email,
+                       roles = excluded.roles, created_at = excluded.created_at""",
+                    (
+                        user.id,
+                        user.nickname,
+                        user.kind.value,
+                        user.email,
+                        ujson.dumps(list(user.roles)),
+                        user.created_at,
+                    ),
+                )
+        except sqlite3.IntegrityError as error:
+            raise EmailTakenError(f"{user.email} belongs to another user") from error
 
     async def get_user(self, user_id: str) -> User | None:
         return await self._run(self._get_user, user_id)

@@ -8,7 +8,7 @@ import pytest
 
 from game.rating import Rating, after_battle
 from game.record import Outcome
-from store.port import PlayerTotals, User, UserKind
+from store.port import EmailTakenError, PlayerTotals, User, UserKind
 from tests.store.samples import make_battle, make_question
 
 DAY = 20_000
@@ -137,3 +137,12 @@ def test_a_guests_battles_are_told_as_the_accounts_once_it_signed_in(store, run)
 
     assert battle.player_ids == ("ann", "bob") and battle.winner_id == "ann"
     assert battle.questions[0].attempts[0].user_id == "ann"
+
+
+def test_a_user_cannot_take_another_users_email_and_nobody_is_lost(store, run):
+    run(store.save_user(User("a-1", "Ann", UserKind.ACCOUNT, "ann@x.org")))
+
+    with pytest.raises(EmailTakenError):
+        run(store.save_user(User("a-2", "Imposter", UserKind.ACCOUNT, "ann@x.org")))
+
+    assert run(store.get_user("a-1")).nickname == "Ann" and run(store.get_user("a-2")) is None
