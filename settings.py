@@ -28,6 +28,7 @@ class Settings:
     admin_port: int = 10004
     redis_url: str = ""  # empty: in-process bus (one game process); set: bus/redis.py
     allowed_origins: tuple[str, ...] = ()  # extra host[:port] allowed to open the socket
+    max_connections_per_address: int = 100  # game-channel connections one client address holds
     https: bool = False  # cookies are marked Secure
     debug: bool = False
     timing: Timing = field(default_factory=Timing)
@@ -70,6 +71,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "KWISSLE_ADMIN_PORT": ("admin_port", int),
     "KWISSLE_REDIS_URL": ("redis_url", str),
     "KWISSLE_ALLOWED_ORIGINS": ("allowed_origins", lambda v: tuple(v.split(",")) if v else ()),
+    "KWISSLE_MAX_CONNECTIONS_PER_ADDRESS": ("max_connections_per_address", int),
     "KWISSLE_HTTPS": ("https", lambda v: v.lower() in ("1", "true", "yes")),
     "KWISSLE_DEBUG": ("debug", lambda v: v.lower() in ("1", "true", "yes")),
     "KWISSLE_BOT_OFFER_SECONDS": ("bot_offer_seconds", float),

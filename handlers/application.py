@@ -13,6 +13,7 @@ from settings import Settings
 from sockets.arena import Arena
 from sockets.connection import ChannelDeps, OpenConnections, connection_class
 from sockets.latency import RevealLatency
+from sockets.transports import Gate, channel_routes
 from store.port import Store
 from tasks.queue import MailQueue, NoMailQueue, NoReportQueue, ReportQueue
 
@@ -21,7 +22,6 @@ SOCKET_PATH = "/socket"
 SOCKJS_SETTINGS = {
     # jsonp and htmlfile run script from our origin in a frame; eventsource is not needed.
     "disabled_transports": ["jsonp", "htmlfile", "eventsource"],
-    "sockjs_url": "/static/vendor/sockjs.min.js",  # never a CDN
     "disconnect_delay": 5,
     "heartbeat_delay": 25,
     "jsessionid": False,
@@ -44,12 +44,15 @@ def make_game_app(
         arena=arena,
         relay=relay,
         secret=settings.cookie_secret,
-        allowed_origins=frozenset(o.lower() for o in settings.allowed_origins),
         connections=connections or OpenConnections(),
         latency=latency or RevealLatency(store),
     )
-    sockjs_settings = {**SOCKJS_SETTINGS, "websocket_allow_origin": list(deps.allowed_origins)}
-    router = SockJSRouter(connection_class(deps), SOCKET_PATH, sockjs_settings)
+    gate = Gate(
+        allowed_origins=frozenset(o.lower() for o in settings.allowed_origins),
+        connections=deps.connections,
+        max_per_address=settings.max_connections_per_address,
+    )
+    router = SockJSRouter(connection_class(deps), SOCKET_PATH, SOCKJS_SETTINGS)
     with_store = {"store": store}
     # The leaderboards come from the report worker; without a queue they wait for one.
     with_boards = {"store": store, "queue": report_queue or NoReportQueue()}
@@ -88,8 +91,7 @@ def make_game_app(
         (r"/signin/([A-Za-z0-9_-]{1,100})", auth.LinkHandler, with_mail),
         (r"/signout", auth.SignoutHandler, with_store),
         (r"/account", auth.AccountHandler, with_store),
-        # jsonp_send is routed even with jsonp disabled; nothing of ours needs it.
-        *(url for url in router.urls if not url[0].endswith("/jsonp_send$")),
+        *channel_routes(router, gate),
     ]
     return tornado.web.Application(
         routes,

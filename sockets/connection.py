@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from sockjs.tornado import SockJSConnection
 from sockjs.tornado.session import ConnectionInfo
@@ -32,7 +32,6 @@ RATE_BURST = 40.0
 MAX_ATTEMPTS_TIMED = 20
 
 CLOSE_NO_HELLO = (4001, "say hello first")
-CLOSE_BAD_ORIGIN = (4003, "origin not allowed")
 CLOSE_FLOOD = (4008, "too many messages")
 CLOSE_TOO_LARGE = (4009, "frame too large")
 
@@ -41,21 +40,32 @@ CLOSE_RESTART = (1001, "server restarting")
 
 
 class OpenConnections:
-    """This process's connections, so that shutdown can close them and let each one leave the
-    pool and its presence while the bus is still open."""
+    """This process's connections by client address: the transports' gate caps how many one
+    address holds, and shutdown closes them all so each one leaves the pool and its presence
+    while the bus is still open."""
 
     def __init__(self) -> None:
-        self._live: set[GameConnection] = set()
+        self._live: dict[GameConnection, str] = {}  # connection -> client address
+        self._per_address: Counter[str] = Counter()
         self._leaving: set[asyncio.Task[None]] = set()
 
-    def opened(self, connection: GameConnection) -> None:
-        self._live.add(connection)
+    def opened(self, connection: GameConnection, address: str) -> None:
+        self._live[connection] = address
+        self._per_address[address] += 1
 
     def closed(self, connection: GameConnection, leaving: asyncio.Task[None] | None) -> None:
-        self._live.discard(connection)
+        address = self._live.pop(connection, None)
+        if address is not None:
+            self._per_address[address] -= 1
+            if not self._per_address[address]:
+                del self._per_address[address]
         if leaving is not None:
             self._leaving.add(leaving)
             leaving.add_done_callback(self._leaving.discard)
+
+    def count(self, address: str) -> int:
+        """How many connections `address` holds open here."""
+        return self._per_address[address]
 
     async def close_all(self) -> None:
         """Close every connection and wait until each has left; used on shutdown."""
@@ -72,7 +82,6 @@ class ChannelDeps:
     arena: Arena
     relay: Relay
     secret: str
-    allowed_origins: frozenset[str]  # host[:port] values besides the request's own Host
     connections: OpenConnections
     latency: RevealLatency
 
@@ -80,8 +89,8 @@ class ChannelDeps:
 class GameConnection(SockJSConnection):
     deps: ChannelDeps  # set on the subclass made by connection_class()
 
-    def on_open(self, request: ConnectionInfo) -> bool | None:
-        self.deps.connections.opened(self)
+    def __init__(self, session: Any) -> None:
+        super().__init__(session)
         self.user: Identity | None = None
         # Set at hello: done once the relay delivers here; commands wait for it, so a reply
         # never goes out before this connection can receive it.
@@ -89,21 +98,12 @@ class GameConnection(SockJSConnection):
         self._bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST, time.monotonic())
         # When each attempt of this connection was read: (battle, index) -> monotonic time.
         self._attempted_at: dict[tuple[str, int], float] = {}
-        if not self._origin_allowed(request):
-            log.warning("refused a socket from origin %s", request.get_header("Origin"))
-            self._close(CLOSE_BAD_ORIGIN)
-            return False
-        self._hello_timer = IOLoop.current().call_later(HELLO_TIMEOUT_SECONDS, self._no_hello)
-        return None
+        self._hello_timer: object | None = None
 
-    def _origin_allowed(self, request: ConnectionInfo) -> bool:
-        origin = request.get_header("Origin")
-        if not origin:
-            return True  # not a browser's cross-site request
-        netloc = urlsplit(origin).netloc.lower()
-        return netloc == (request.get_header("Host") or "").lower() or (
-            netloc in self.deps.allowed_origins
-        )
+    def on_open(self, request: ConnectionInfo) -> None:
+        # The transports' gate (sockets/transports.py) has checked the Origin and the address.
+        self.deps.connections.opened(self, request.ip)
+        self._hello_timer = IOLoop.current().call_later(HELLO_TIMEOUT_SECONDS, self._no_hello)
 
     def _no_hello(self) -> None:
         if self.user is None:
@@ -152,7 +152,8 @@ class GameConnection(SockJSConnection):
                 )
             return
         self.user = user
-        IOLoop.current().remove_timeout(self._hello_timer)
+        if self._hello_timer is not None:
+            IOLoop.current().remove_timeout(self._hello_timer)
         self._attached = asyncio.ensure_future(self._attach(user))
 
     async def _attach(self, user: Identity) -> None:
@@ -161,10 +162,9 @@ class GameConnection(SockJSConnection):
         await self.deps.arena.connected(user)
 
     def on_close(self) -> None:
-        timer = getattr(self, "_hello_timer", None)
-        if timer is not None:
-            IOLoop.current().remove_timeout(timer)
-        user = getattr(self, "user", None)
+        if self._hello_timer is not None:
+            IOLoop.current().remove_timeout(self._hello_timer)
+        user = self.user
         leaving = asyncio.ensure_future(self._detach(user)) if user is not None else None
         self.deps.connections.closed(self, leaving)
 

@@ -172,9 +172,18 @@ def test_socket_sessions_work_through_nginx(deployment: Deployment, transport: s
     assert [w["user"]["nickname"] for w in welcomes] == ["Nx0", "Nx1", "Nx2", "Nx3"]
 
 
-@pytest.mark.parametrize("transport", ["jsonp", "jsonp_send", "htmlfile"])
-def test_script_running_socket_transports_are_refused(deployment: Deployment, transport: str):
-    code, _, _ = get(f"{deployment.url}/socket/000/abcdefgh/{transport}?c=alert")
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/socket/000/abcdefgh/jsonp?c=alert",
+        "/socket/000/abcdefgh/jsonp_send?c=alert",
+        "/socket/000/abcdefgh/htmlfile?c=alert",
+        "/socket/iframe.html",
+        "/socket/websocket",
+    ],
+)
+def test_script_running_and_unused_socket_paths_are_refused(deployment: Deployment, path: str):
+    code, _, _ = get(deployment.url + path)
 
     assert code == 404
 

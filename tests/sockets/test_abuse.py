@@ -6,8 +6,7 @@ import asyncio
 import json
 
 import pytest
-from tornado.httpclient import HTTPClientError, HTTPRequest
-from tornado.websocket import WebSocketClosedError, websocket_connect
+from tornado.websocket import WebSocketClosedError
 
 from tests.sockets.test_battle_over_socket import pair, play_battle, player, run
 from tests.sockjs_client import SockJSClient
@@ -107,30 +106,5 @@ def test_a_flood_closes_the_flooder_while_another_battle_finishes_normally(live_
         assert result["outcome"] == "finished" and result["scores"][ann.user_id] == 30
         ann.close()
         bob.close()
-
-    run(scenario())
-
-
-def test_a_websocket_from_a_foreign_origin_is_refused(live_server):
-    async def scenario() -> None:
-        url = live_server.base_url.replace("http", "ws") + "/socket/000/abcd/websocket"
-        request = HTTPRequest(url, headers={"Origin": "http://evil.example"})
-
-        with pytest.raises(HTTPClientError) as refused:
-            await websocket_connect(request)
-
-        assert refused.value.code == 403
-
-    run(scenario())
-
-
-def test_a_streaming_socket_from_a_foreign_origin_is_closed(live_server):
-    async def scenario() -> None:
-        client = SockJSClient(live_server.base_url, "xhr_streaming", origin="http://evil.example")
-
-        await client.connect()
-
-        assert (await client.wait_closed()).code == 4003
-        client.close()
 
     run(scenario())
