@@ -19,10 +19,11 @@ USER_COOKIE = "kwissle_user"  # a guest's id
 USER_COOKIE_DAYS = 365
 SESSION_COOKIE = "kwissle_session"  # a signed-in session's id; the store keeps its digest
 
-# No inline script anywhere: configuration reaches scripts through data- attributes.
+# No inline script anywhere: configuration reaches scripts through data- attributes. Sockets
+# reach this site only ('self' covers ws: and wss: to the same host).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
 
@@ -55,6 +56,9 @@ class BaseHandler(tornado.web.RequestHandler):
 
     async def prepare(self) -> None:
         self.current_user = await self._session_user() or await self._cookie_guest()
+        if self.current_user is not None:
+            # A page that knows who you are (and carries your socket token) is never kept.
+            self.set_header("Cache-Control", "no-store")
 
     async def _session_user(self) -> User | None:
         # Read on every request, so a role change or a sign-out elsewhere applies at once.

@@ -169,6 +169,15 @@ class SigninTest(AppTestCase):
         replay.cookies[SESSION_COOKIE] = old_cookie
         assert signed_in_email(replay) is None
 
+    def test_pages_shown_to_a_signed_in_player_are_never_cached(self):
+        client = self.signed_in()
+
+        responses = [client.get(path) for path in ("/", "/account", "/rules")]
+        visitor = self.fetch("/rules")
+
+        assert [r.headers.get("Cache-Control") for r in responses] == ["no-store"] * 3
+        assert "no-store" not in visitor.headers.get("Cache-Control", "")
+
     def test_a_role_change_is_seen_by_an_open_session_at_once(self):
         client = self.signed_in()
         account = self.run_sync(self.store.find_user_by_email("ann@example.org"))

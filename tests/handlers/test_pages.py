@@ -42,6 +42,7 @@ class PagesTest(AppTestCase):
         response = self.fetch("/rules")
 
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        assert "connect-src 'self';" in response.headers["Content-Security-Policy"]
         assert not re.search(rb"<script(?![^>]*\bsrc=)", response.body)
 
     def test_a_guest_gets_a_signed_cookie_and_a_socket_token(self):
@@ -53,6 +54,13 @@ class PagesTest(AppTestCase):
         identity = read_token(self.settings.cookie_secret, token)
         assert identity is not None and identity.nickname == "Ann"
         assert self.io_loop.run_sync(lambda: self.store.get_user(identity.user_id)) is not None
+
+    def test_a_guests_pages_are_never_cached(self):
+        _, cookies, _ = self.sign_up("Ann")
+
+        home = self.fetch("/", headers={"Cookie": cookies})
+
+        assert home.headers["Cache-Control"] == "no-store"
 
     def test_a_bad_nickname_is_refused_with_the_reason_and_nothing_stored(self):
         code, cookies, body = self.sign_up("A")
