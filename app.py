@@ -31,6 +31,7 @@ from accounts import commands as account_commands
 from admin.application import make_admin_app
 from bank import commands as bank_commands
 from bus.factory import open_bus
+from game.answers import warm_up
 from handlers.application import make_game_app
 from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
@@ -231,6 +232,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     if whole_site and not await store.all_questions():
         log.info("empty store: loading the shipped question bank")
         await bank_commands.load(SHIPPED_BANK, store)
+    await asyncio.to_thread(warm_up)  # the judge's lists, read before the first answer
     bus = await open_bus(settings.redis_url)  # in-process when no Redis URL is set
     arena = Arena(
         store=store,

@@ -85,6 +85,13 @@ def typo_budget(length: int) -> int:
     return 0 if length <= 4 else 1 if length <= 8 else 2 if length <= 13 else 3
 
 
+def warm_up() -> None:
+    """Read the lists the judge uses now instead of at the first answer (about a second of
+    work): a game process calls it, off its event loop, before it takes players."""
+    entities()
+    zipf("the")
+
+
 def judge(
     typed: str, accepted: Sequence[str], wrong: Sequence[str] = (), *, person: bool = False
 ) -> Verdict:
