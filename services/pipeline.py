@@ -57,8 +57,8 @@ OTHER_ANSWER_FIELDS = {
     "aliases": "Other answers to accept",
     "refused": "Look-alike answers to refuse",
 }
-REVIEWS_BY = "reviews"
-BATTLE_ID = re.compile(r"[0-9a-f]{32}")  # who moved a question when its reviews decided
+REVIEWS_BY = "reviews"  # who moved a question when its reviews decided
+BATTLE_ID = re.compile(r"[0-9a-f]{32}")
 
 # Told (question id, time of the rejection) once a rejection is stored; the admin process
 # queues the author's mail here (admin/notify.py).
