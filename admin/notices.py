@@ -23,6 +23,10 @@ NOTICES = {
     "alias-added": Notice("Accepted: that answer now counts as right, and the report is closed."),
     "unpublished": Notice("Unpublished: the question no longer comes up in battles."),
     "dismissed": Notice("Dismissed: the report is closed and the question is unchanged."),
+    "not-confirmed": Notice(
+        "Nothing changed: tick the box to confirm that it is the same answer, written another way.",
+        problem=True,
+    ),
     "granted": Notice("Role granted; it applies at once, in every open session."),
     "revoked": Notice("Role taken back; it applies at once, in every open session."),
     MAIL_NOT_QUEUED: Notice(

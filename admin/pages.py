@@ -23,6 +23,7 @@ from game.roles import Role, RoleError, granted, parse_role, revoked
 from handlers.base import BaseHandler
 from handlers.errors import ErrorPage, Link, PageError
 from services import pipeline
+from services.alias_guard import AnswerIndex
 from services.bank_checks import BankChecks
 from services.pipeline import FORM_FIELDS
 from store.port import Store, User, UserKind
@@ -230,10 +231,17 @@ class ReportsHandler(CheckingHandler):
     async def get(self) -> None:
         reports = await pipeline.open_reports(self.store, time.time())
         questions = {r.question_id: await self.store.get_question(r.question_id) for r in reports}
+        answers = AnswerIndex(await self.store.published_questions())
+        warnings = {
+            r: answers.warning(r.typed, question)
+            for r in reports
+            if r.typed and (question := questions[r.question_id]) is not None
+        }
         self.render_admin(
             "reports.html",
             reports=reports,
             questions=questions,
+            warnings=warnings,
             nicknames=await self.nicknames(r.reporter_id for r in reports),
             judged=ReportKind.JUDGED_WRONGLY,
             notice=self.notice(),
@@ -254,6 +262,9 @@ class ReportsHandler(CheckingHandler):
         why = self.get_body_argument("why", "").strip()
         if action == "unpublish" and not why:
             raise tornado.web.HTTPError(400, "Unpublishing needs a reason.")
+        if action == "alias" and self.get_body_argument("confirm", "") != "same-answer":
+            self.redirect("/admin/reports?notice=not-confirmed")
+            return
         try:
             await pipeline.close_report(
                 self.store,

@@ -7,10 +7,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from game.entities import entities
-from game.normalize import form, normalize
+from game.normalize import normalize
 from game.questions import Question
 from game.statistics import NearMissCount
+from services.alias_guard import AnswerIndex
 from services.reports.document import chart, figure, report, table
 from services.reports.filters import ReportFilters
 from services.reports.progress import Progress
@@ -38,7 +38,7 @@ async def build(store: Store, filters: ReportFilters, progress: Progress) -> dic
         filters.first_day, filters.last_day, filters.category, SCANNED
     )
     await progress(0.7)
-    answers = _answers_of(bank.values())
+    answers = AnswerIndex(bank.values())
     rows = [
         row
         for miss in misses
@@ -69,12 +69,7 @@ async def build(store: Store, filters: ReportFilters, progress: Progress) -> dic
     )
 
 
-def _answers_of(bank: Any) -> dict[str, str]:
-    """Each question's accepted answers, normalized, to the question that accepts them."""
-    return {normalize(text): question.id for question in bank for text in question.accepted}
-
-
-def _row(miss: NearMissCount, question: Question, answers: dict[str, str]) -> dict[str, Any] | None:
+def _row(miss: NearMissCount, question: Question, answers: AnswerIndex) -> dict[str, Any] | None:
     closeness = max(fuzz.WRatio(miss.key, normalize(text)) for text in question.accepted)
     if closeness < CLOSE_ENOUGH:
         return None
@@ -86,27 +81,5 @@ def _row(miss: NearMissCount, question: Question, answers: dict[str, str]) -> di
         "count": miss.count,
         "reason": miss.reason,
         "closeness": round(closeness),
-        "warning": _warning(miss.key, question, answers),
+        "warning": answers.warning(miss.text, question),
     }
-
-
-def _warning(key: str, question: Question, answers: dict[str, str]) -> str:
-    """Why accepting `key` would likely be wrong, or "" when nothing says so."""
-    if key in {normalize(text) for text in question.wrong}:
-        return "It is one of this question's wrong choices."
-    if key in {normalize(text) for text in question.refused}:
-        return "The question already refuses it on purpose."
-    other = answers.get(key)
-    if other is not None and other != question.id:
-        return "It is the answer to another question."
-    known = entities()
-    compact = form(key).compact
-    things = known.ids.get(compact, frozenset())
-    answered = {
-        thing
-        for text in question.accepted
-        for thing in known.ids.get(form(text).compact, {form(text).compact})
-    }
-    if things and not things & answered:
-        return f"“{known.names[compact]}” is the name of something else."
-    return ""

@@ -105,21 +105,38 @@ def test_a_report_sent_before_its_battle_is_stored_waits_for_the_battle(site: Si
     assert f"/battles/{later}" not in before and f"/battles/{later}" in after
 
 
-def test_one_click_adds_the_typed_answer_as_an_alias(site: Site, guests: None):
+def test_the_typed_answer_becomes_an_alias_only_once_the_moderator_confirms_it(
+    site: Site, guests: None
+):
     moderator = signed_in(site.var_dir, site.secret(), account("mod", "moderator"))
     report(site, "g-bob", kind="judged-wrongly", typed="answer of q1")
+    fields = {"battle": BATTLE, "question_id": "q1", "reporter": "g-bob", "action": "alias"}
+    page = moderator.get(site.admin_url + "/admin/reports")[1]
 
-    code, _ = moderator.post(
-        site.admin_url + "/admin/reports",
-        battle=BATTLE,
-        question_id="q1",
-        reporter="g-bob",
-        action="alias",
-    )
+    unconfirmed, _ = moderator.post(site.admin_url + "/admin/reports", **fields)
+    before = with_store(site.var_dir, lambda store: store.get_question("q1"))
+    code, _ = moderator.post(site.admin_url + "/admin/reports", **fields, confirm="same-answer")
 
     question = with_store(site.var_dir, lambda store: store.get_question("q1"))
+    assert 'class="btn primary" name="action" value="alias"' not in page
+    assert unconfirmed == 302 and "answer of q1" not in before.aliases
     assert code == 302 and "answer of q1" in question.aliases
     assert [r.reporter_id for r in reports(site, ReportStatus.RESOLVED)] == ["g-bob"]
+
+
+def test_the_page_warns_when_the_typed_text_is_a_wrong_choice(site: Site, guests: None):
+    moderator = signed_in(site.var_dir, site.secret(), account("mod", "moderator"))
+    another = make_battle("e5" * 16, question_ids=("q1",), players=("g-ann", "g-bob"))
+    with_store(site.var_dir, lambda store: store.record_battle(another))
+    code, _ = report(
+        site, "g-bob", battle=another.id, kind="judged-wrongly", typed="wrong two",
+        address="198.51.100.7",  # an address of its own: other tests spend 127.0.0.1's limit
+    )  # fmt: skip
+    assert code == 201
+
+    page = moderator.get(site.admin_url + "/admin/reports")[1]
+
+    assert "⚠ It is one of this question&#x27;s wrong choices." in page
 
 
 def made_up_reports(count: int, at: float, reporter: str = "g-ann") -> list[Report]:

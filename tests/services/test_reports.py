@@ -11,6 +11,7 @@ import pytest
 from game.pipeline import Action, Report, ReportKind, Review, Verdict, new_submission, transition
 from game.questions import Question
 from game.record import AttemptEntry, BattleRecord, Method, Outcome, PlayerEntry, QuestionEntry
+from services.alias_guard import AnswerIndex
 from services.reports import activity, near_misses, pipeline, quality
 from services.reports.catalog import REPORTS
 from services.reports.document import find_table, to_csv
@@ -125,17 +126,13 @@ def test_near_misses_keep_texts_close_to_the_answer_and_warn_about_other_answers
     assert not any(typed == "Potato" for typed, _, _ in found)
 
 
-def test_a_near_miss_that_is_a_wrong_choice_or_another_thing_is_flagged():
+def test_a_near_miss_that_is_a_wrong_choice_or_another_answer_is_flagged():
     question = replace(PLANET, wrong=("Jupyter", "Mars", "Venus"))
-    answers = {"canberra": "geo-1"}
+    index = AnswerIndex([question, CAPITAL])
 
-    assert near_misses._warning("jupyter", question, answers) == (
-        "It is one of this question's wrong choices."
-    )
-    assert near_misses._warning("canberra", question, answers) == (
-        "It is the answer to another question."
-    )
-    assert near_misses._warning("jupiter", question, answers) == ""
+    assert index.warning("jupyter", question) == "It is one of this question's wrong choices."
+    assert index.warning("Canberra", question) == "It is the answer to another question."
+    assert index.warning("Jupiter", question) == ""
 
 
 def test_activity_counts_battles_players_and_outcomes_for_the_days_asked(store, run):
