@@ -31,8 +31,10 @@ def make_admin_app(
     """The app; without a `mail_queue` every rejection says its mail could not be queued, and
     without a `report_queue` reports are built on a thread of this process."""
     deps = {"store": store}
+    checks = BankChecks(store)  # one index of the bank for every page that checks questions
     reports = {
         **deps,
+        "checks": checks,
         "queue": report_queue or NoReportQueue(),
         # A build on this process's own thread opens a store connection of its own.
         "own_store": functools.partial(
@@ -40,9 +42,9 @@ def make_admin_app(
         ),
     }
     notify_rejection = rejection_mailer(mail_queue or NoMailQueue())
-    checked = {**deps, "checks": BankChecks(store)}  # pages that check questions against the bank
+    checked = {**deps, "checks": checks}
     routes: list = [
-        (r"/admin/?", pages.DashboardHandler, deps),
+        (r"/admin/?", statistics.DashboardHandler, reports),
         (r"/admin/queue", pages.QueueHandler, checked),
         (rf"/admin/queue/{QUESTION_ID}", pages.DecisionHandler,
          {**checked, "notify_rejection": notify_rejection}),

@@ -17,7 +17,7 @@ import tornado.web
 
 from admin.notices import MAIL_NOT_QUEUED, NOTICES, Notice
 from admin.paging import list_url, paging, read_search
-from game.pipeline import Action, ReportKind, Review, State
+from game.pipeline import Action, ReportKind, Review
 from game.questions import CATEGORIES, DIFFICULTIES, Question
 from game.roles import Role, RoleError, granted, parse_role, revoked
 from handlers.base import BaseHandler
@@ -100,20 +100,6 @@ class CheckingHandler(AdminHandler):
     def initialize(self, store: Store, checks: BankChecks) -> None:  # type: ignore[override]
         super().initialize(store)
         self.checks = checks
-
-
-class DashboardHandler(AdminHandler):
-    async def get(self) -> None:
-        counts = await self.store.submission_counts()
-        reports = await pipeline.open_reports(self.store, time.time())
-        bank = await self.store.published_questions()
-        self.render_admin(
-            "dashboard.html",
-            counts=counts,
-            states=list(State),
-            reports=len(reports),
-            bank=len(bank),
-        )
 
 
 def review_summary(reviews: list[Review]) -> dict[str, Any]:

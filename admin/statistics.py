@@ -1,6 +1,6 @@
-"""The reports pages under /admin/statistics: each report from its cache at once, with its age,
-filters by days and category, CSV export, and the two actions the reports lead to (relabel a
-question's difficulty, accept a near miss as an answer).
+"""The dashboard and the reports pages under /admin/statistics: each report from its cache at
+once, with its age, filters by days and category, CSV export, and the two actions the reports
+lead to (relabel a question's difficulty, accept a near miss as an answer).
 
 Nothing is computed here: services.reports.serving hands builds to the report worker.
 """
@@ -16,10 +16,11 @@ import tornado.web
 
 from admin.pages import AdminHandler
 from game.answers import MAX_ANSWER_LENGTH
-from game.pipeline import Action
+from game.pipeline import Action, State
 from game.questions import CATEGORIES, DIFFICULTIES
 from game.statistics import day_of
 from services import pipeline
+from services.bank_checks import BankChecks
 from services.reports.catalog import REPORTS, ReportSpec
 from services.reports.document import find_table, to_csv
 from services.reports.filters import FilterError, ReportFilters, read_filters
@@ -28,6 +29,7 @@ from store.port import Store
 from tasks.queue import ReportQueue
 
 REPORT_NAME = r"([a-z-]{1,30})"
+REPORTS_COUNTED = 100  # the dashboard counts open reports up to this many
 
 # The notices a report page shows after an action, named by a code in the redirect.
 NOTICES = {
@@ -39,11 +41,12 @@ NOTICES = {
 
 class ReportsBase(AdminHandler):
     def initialize(  # type: ignore[override]
-        self, store: Store, queue: ReportQueue, own_store: StoreFactory
+        self, store: Store, queue: ReportQueue, own_store: StoreFactory, checks: BankChecks
     ) -> None:
         super().initialize(store)
         self.queue = queue
         self.own_store = own_store
+        self.checks = checks
 
     def spec(self, name: str) -> ReportSpec:
         spec = REPORTS.get(name)
@@ -63,15 +66,37 @@ class ReportsBase(AdminHandler):
             self.store, self.queue, spec, filters, time.time(), own_store=self.own_store
         )
 
+    async def every_report(self, filters: ReportFilters) -> dict[str, Served]:
+        return {name: await self.served(spec, filters) for name, spec in REPORTS.items()}
+
+
+class DashboardHandler(ReportsBase):
+    """GET /admin: the pipeline's counts, open reports, and each report's headline figures."""
+
+    async def get(self) -> None:
+        reports = await pipeline.open_reports(self.store, time.time(), limit=REPORTS_COUNTED)
+        self.render_admin(
+            "dashboard.html",
+            counts=await self.store.submission_counts(),
+            states=list(State),
+            reports=len(reports),
+            reports_capped=len(reports) == REPORTS_COUNTED,
+            bank=len(await self.store.published_questions()),
+            reports_catalog=REPORTS,
+            served=await self.every_report(self.filters()),
+        )
+
 
 class StatisticsHandler(ReportsBase):
     """GET /admin/statistics: every report's headline figures, for the last 30 days."""
 
     async def get(self) -> None:
         filters = self.filters()
-        served = {name: await self.served(spec, filters) for name, spec in REPORTS.items()}
         self.render_admin(
-            "statistics.html", reports=REPORTS, served=served, query=filters.as_query()
+            "statistics.html",
+            reports_catalog=REPORTS,
+            served=await self.every_report(filters),
+            query=filters.as_query(),
         )
 
 
@@ -147,8 +172,9 @@ class AcceptAliasHandler(ReportsBase):
 async def _change(handler: ReportsBase, question: Any, why: str) -> None:
     try:
         await pipeline.change_bank_question(
-            handler.store, handler.staff, question, Action.EDIT, time.time(), why
-        )
+            handler.store, handler.staff, question, Action.EDIT, time.time(), why,
+            checks=handler.checks,
+        )  # fmt: skip
     except pipeline.PipelineError as error:
         raise tornado.web.HTTPError(400, str(error)) from error
 

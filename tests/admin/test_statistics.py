@@ -133,3 +133,12 @@ def test_a_relabel_to_no_level_is_refused_and_changes_nothing(site, moderator):
 
     after = with_store(site.var_dir, lambda store: store.get_question(QUESTION))
     assert code == 400 and after == before
+
+
+def test_the_dashboard_shows_each_reports_headline_figures(site, worker, moderator):
+    built(site, moderator, "activity")
+
+    code, page = moderator.get(f"{site.admin_url}/admin")
+
+    assert code == 200 and re.search(r"<dt>Battles</dt><dd>30</dd>", page)
+    assert 'href="/admin/statistics/quality"' in page and "open report" in page
