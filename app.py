@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import signal
@@ -29,6 +30,7 @@ from tornado.httpserver import HTTPServer
 
 from accounts import commands as account_commands
 from admin.application import make_admin_app
+from admin.health import start_health_checks
 from bank import commands as bank_commands
 from bus.factory import open_bus
 from game.answers import warm_up
@@ -181,8 +183,10 @@ async def _serve_admin(settings: Settings) -> int:
     xheaders = settings.trusts_proxy_headers(settings.admin_host)
     server = http_server(make_admin_app(settings, store, queue, queue), xheaders=xheaders)
     server.listen(settings.admin_port, address=settings.admin_host)
+    health = start_health_checks(queue, functools.partial(open_store, settings))
     log.info("admin process on http://%s:%d/admin", settings.admin_host, settings.admin_port)
     await _until_stopped()
+    health.stop()
     server.stop()
     await queue.close()
     await store.close()

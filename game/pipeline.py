@@ -58,6 +58,7 @@ class Action(StrEnum):
     RETRACT = "retract"  # author withdraws it before it is published
     UNPUBLISH = "unpublish"  # moderator takes a published question out of the bank
     EDIT = "edit"  # moderator edits in place; the state stays
+    RECALL = "recall"  # its figures in play take a published question back to the moderators
 
 
 class Verdict(StrEnum):
@@ -96,11 +97,12 @@ TRANSITIONS: dict[tuple[State, Action], State] = {
     (State.SUBMITTED, Action.RETRACT): State.RETRACTED,
     (State.APPROVED, Action.RETRACT): State.RETRACTED,
     (State.PUBLISHED, Action.UNPUBLISH): State.RETRACTED,
+    (State.PUBLISHED, Action.RECALL): State.APPROVED,
     **{(state, Action.EDIT): state for state in _EDITABLE},
 }
 
 # Actions that need a reason the author will read.
-NEEDS_REASON = frozenset({Action.REJECT, Action.UNPUBLISH})
+NEEDS_REASON = frozenset({Action.REJECT, Action.UNPUBLISH, Action.RECALL})
 
 
 class TransitionError(ValueError):

@@ -37,6 +37,7 @@ ACTION_NAMES = {
     Action.RETRACT: "withdrawn",
     Action.UNPUBLISH: "taken out of the bank",
     Action.EDIT: "edited",
+    Action.RECALL: "pulled back for review",
 }
 
 VERDICT_NAMES = {Verdict.CORRECT: "right", Verdict.UNSURE: "not sure", Verdict.WRONG: "wrong"}

@@ -270,6 +270,12 @@ class Store(ABC):
         """
 
     @abstractmethod
+    async def recall_question(self, submission: Submission, change: Change) -> bool:
+        """Take a published question out of the bank and put `submission` (the question as it
+        stands, waiting for a moderator) in the queue, recording `change`, in one atomic step;
+        False, changing nothing, when the question is not published any more."""
+
+    @abstractmethod
     async def change_bank_question(self, question: Question, change: Change) -> None:
         """Replace a bank question that has no submission (edit, alias, unpublish), recording
         `change` in its history in the same atomic step."""

@@ -18,13 +18,14 @@ from typing import Any, TypeVar
 
 from celery import Celery, Task
 
+from services.question_health import pull_back
 from services.reports.filters import ReportFilters
 from services.reports.serving import build_and_save
 from settings import Settings
 from store.factory import make_store
 from store.port import Store
 from tasks.mail import MailBackend, MailError, make_backend
-from tasks.queue import BUILD_REPORT, SEND_MAIL, SEND_REJECTION_MAIL
+from tasks.queue import BUILD_REPORT, CHECK_QUESTIONS, SEND_MAIL, SEND_REJECTION_MAIL
 from tasks.rejection_mail import deliver_rejection
 from tasks.signin_mail import deliver_signin_link
 
@@ -83,7 +84,10 @@ def make_celery(settings: Settings) -> Celery:
         # The filesystem transport has no broadcast, which remote control needs.
         worker_enable_remote_control=not url.startswith("filesystem://"),
         task_default_queue=QUEUE,
-        task_routes={BUILD_REPORT: {"queue": REPORTS_QUEUE}},
+        task_routes={
+            BUILD_REPORT: {"queue": REPORTS_QUEUE},
+            CHECK_QUESTIONS: {"queue": REPORTS_QUEUE},
+        },
         broker_connection_timeout=CONNECT_TIMEOUT,
         broker_connection_retry_on_startup=True,
         broker_transport_options=_transport_options(url, settings.var_dir),
@@ -125,6 +129,11 @@ def register_tasks(app: Celery, resources: WorkerResources) -> None:
     def build_report(name: str, filters: dict[str, Any]) -> None:
         wanted = ReportFilters.from_dict(filters)
         resources.run(lambda store, _backend: build_and_save(store, name, wanted))
+
+    @app.task(name=CHECK_QUESTIONS)
+    def check_questions() -> int:
+        recalled = resources.run(lambda store, _backend: pull_back(store, time.time()))
+        return len(recalled)
 
 
 class WorkerResources:

@@ -19,6 +19,7 @@ from kombu.exceptions import KombuError
 SEND_MAIL = "kwissle.send_mail"
 SEND_REJECTION_MAIL = "kwissle.send_rejection_mail"
 BUILD_REPORT = "kwissle.build_report"
+CHECK_QUESTIONS = "kwissle.check_questions"
 
 
 class QueueUnavailable(RuntimeError):
@@ -41,6 +42,10 @@ class ReportQueue(Protocol):
         """Queue a build of report `name` for `filters` (services.reports.filters.ReportFilters
         as a dict); QueueUnavailable when nothing was queued."""
 
+    async def check_questions(self) -> None:
+        """Queue a look at every published question's figures (services.question_health);
+        QueueUnavailable when nothing was queued."""
+
 
 class CeleryQueue:
     """MailQueue and ReportQueue on a Celery app (see tasks.app.make_celery)."""
@@ -57,6 +62,9 @@ class CeleryQueue:
 
     async def build_report(self, name: str, filters: dict[str, object]) -> None:
         await self._publish(BUILD_REPORT, [name, filters])
+
+    async def check_questions(self) -> None:
+        await self._publish(CHECK_QUESTIONS, [])
 
     async def _publish(self, name: str, args: list[object], task_id: str | None = None) -> None:
         send = functools.partial(self._app.send_task, name, args=args, task_id=task_id, retry=False)
@@ -83,7 +91,10 @@ class NoMailQueue:
 
 
 class NoReportQueue:
-    """For an admin process without a broker: every build is refused, so it runs in-process."""
+    """For an admin process without a broker: all work is refused, so it runs in-process."""
 
     async def build_report(self, name: str, filters: dict[str, object]) -> None:
+        raise QueueUnavailable("this process has no report queue")
+
+    async def check_questions(self) -> None:
         raise QueueUnavailable("this process has no report queue")

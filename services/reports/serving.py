@@ -12,7 +12,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ log = logging.getLogger("kwissle.reports")
 CLAIM_SECONDS = 600.0
 
 StoreFactory = Callable[[], Store]
+Job = Callable[[Store], Awaitable[Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,11 @@ async def serve(
                 log.warning("report %s not queued, the queue is down: %s", key, error)
             else:
                 log.warning("report %s built in this process, the queue is down: %s", key, error)
-                build_on_own_thread(own_store, spec.name, filters)
+                run_on_own_thread(
+                    own_store,
+                    lambda store: build_and_save(store, spec.name, filters),
+                    f"report {key}",
+                )
     return Served(
         cached.data if cached else None,
         built_at,
@@ -93,22 +98,23 @@ async def build_and_save(
     log.info("report %s built", key)
 
 
-def build_on_own_thread(own_store: StoreFactory, name: str, filters: ReportFilters) -> None:
-    """Build on a daemon thread with its own loop and store; failures are logged, the claim
-    lapses, and the next visit tries again."""
+def run_on_own_thread(own_store: StoreFactory, job: Job, what: str) -> None:
+    """Run `job` on a daemon thread with its own event loop and store, so this process's loop
+    keeps serving meanwhile; a failure is logged (a report's claim then lapses, and the next
+    visit tries again)."""
 
-    async def build() -> None:
+    async def on_own_store() -> None:
         store = own_store()
         await store.open()
         try:
-            await build_and_save(store, name, filters)
+            await job(store)
         finally:
             await store.close()
 
     def run() -> None:
         try:
-            asyncio.run(build())
+            asyncio.run(on_own_store())
         except Exception:
-            log.exception("report %s could not be built", filters.key(name))
+            log.exception("%s failed", what)
 
-    threading.Thread(target=run, name=f"kwissle-report-{name}", daemon=True).start()
+    threading.Thread(target=run, name=f"kwissle-{what}", daemon=True).start()

@@ -179,6 +179,25 @@ class PipelineCollections(MongoDatabase):
 
         return await self._transaction(move)
 
+    async def recall_question(self, submission: Submission, change: Change) -> bool:
+        async def recall(session: Session) -> bool:
+            found = await self._collection("questions").find_one(
+                {"_id": submission.id, "published": 1}, {"_id": 1}, session=session
+            )
+            if found is None:
+                return False
+            await self._write_question(submission.question, session)
+            await self._collection("submissions").replace_one(
+                {"_id": submission.id},
+                _submission_document(submission),
+                upsert=True,
+                session=session,
+            )
+            await self._append_change(change, session)
+            return True
+
+        return await self._transaction(recall)
+
     async def change_bank_question(self, question: Question, change: Change) -> None:
         async def change_it(session: Session) -> None:
             await self._write_question(question, session)

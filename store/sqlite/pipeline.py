@@ -184,6 +184,24 @@ class PipelineTables(SQLiteFile):
             _append_change(db, change)
         return True
 
+    async def recall_question(self, submission: Submission, change: Change) -> bool:
+        return await self._run(self._recall_question, submission, change)
+
+    def _recall_question(self, submission: Submission, change: Change) -> bool:
+        with self._transaction() as db:
+            published = db.execute(
+                "SELECT published FROM questions WHERE id = ?", (submission.id,)
+            ).fetchone()
+            if not published or not published[0]:
+                return False
+            write_question(db, submission.question)
+            db.execute(
+                f"INSERT OR REPLACE INTO submissions {_SUBMISSION_COLUMNS} VALUES ({_EIGHT})",
+                _submission_row(submission),
+            )
+            _append_change(db, change)
+        return True
+
     async def change_bank_question(self, question: Question, change: Change) -> None:
         await self._run(self._change_bank_question, question, change)
 

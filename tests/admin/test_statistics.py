@@ -4,6 +4,7 @@ the copy; CSV export; relabelling from play; accepting a near miss only when con
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Iterator
@@ -12,7 +13,9 @@ from typing import Any
 import pytest
 
 from game.record import AttemptEntry, BattleRecord, Method, Outcome, PlayerEntry, QuestionEntry
-from tasks.app import EMBEDDED_BROKER
+from settings import load_settings
+from tasks.app import EMBEDDED_BROKER, make_celery
+from tasks.queue import CeleryQueue
 from tests.pipeline.live import Client, Site, account, running_site, signed_in, with_store
 from tests.tasks.mailflow import Worker, running_worker, wait_for
 
@@ -142,3 +145,22 @@ def test_the_dashboard_shows_each_reports_headline_figures(site, worker, moderat
 
     assert code == 200 and re.search(r"<dt>Battles</dt><dd>30</dd>", page)
     assert 'href="/admin/statistics/quality"' in page and "open report" in page
+
+
+def test_the_worker_pulls_back_a_question_nobody_gets_right(site, worker):
+    # Last in this module: it takes the question the others look at out of the bank.
+    settings = load_settings({"KWISSLE_VAR": str(site.var_dir)}, broker_url=EMBEDDED_BROKER)
+
+    async def ask() -> None:
+        queue = CeleryQueue(make_celery(settings))
+        await queue.check_questions()
+        await queue.close()
+
+    asyncio.run(ask())
+
+    def recalled() -> Any:
+        submission = with_store(site.var_dir, lambda store: store.get_submission(QUESTION))
+        return submission if submission is not None else None
+
+    submission = wait_for("the question to be recalled", recalled, timeout=30)
+    assert submission.state == "approved-by-review" and "60 plays" in submission.reason

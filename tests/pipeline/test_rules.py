@@ -12,6 +12,7 @@ from game.pipeline import (
     PointAward,
     Review,
     State,
+    Submission,
     TransitionError,
     Verdict,
     can_review,
@@ -132,3 +133,14 @@ def test_nobody_reviews_their_own_question_or_the_same_one_twice():
     assert can_review(submission, "bob", reviewed=False)
     assert not can_review(submission, "ann", reviewed=False)
     assert not can_review(submission, "bob", reviewed=True)
+
+
+def test_a_published_question_is_recalled_to_the_moderators_only_with_a_reason():
+    published = Submission(make_question("q1"), State.PUBLISHED, 1.0, 1.0)
+
+    moved, change = transition(published, Action.RECALL, by="kwissle", now=2.0, why="reported")
+
+    assert moved.state is State.APPROVED and not moved.question.published
+    assert moved.reason == "reported" and change.to_state is State.APPROVED
+    with pytest.raises(TransitionError):
+        transition(published, Action.RECALL, by="kwissle", now=2.0)
