@@ -28,6 +28,10 @@ class LocalRelay(Relay):
         for sink in list(self._sinks.get(user_id, ())):
             sink.deliver(message)
 
+    def end_session(self, user_id: str, session: str) -> None:
+        for sink in list(self._sinks.get(user_id, ())):
+            sink.end_session(session)
+
     async def online(self) -> int:
         return len(self._sinks)
 

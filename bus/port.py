@@ -19,6 +19,9 @@ class Sink(Protocol):
 
     def deliver(self, message: dict[str, Any]) -> None: ...
 
+    def end_session(self, session: str) -> None:
+        """The sign-in session `session` has ended: close if this connection was opened in it."""
+
 
 class Relay(ABC):
     """Routes messages for a player to every connection that player has open."""
@@ -37,6 +40,11 @@ class Relay(ABC):
 
         Never blocks: messages to one player arrive in the order they were given.
         """
+
+    @abstractmethod
+    def end_session(self, user_id: str, session: str) -> None:
+        """Close every connection of the player opened in sign-in session `session`, in every
+        process. Never blocks."""
 
     @abstractmethod
     async def online(self) -> int:

@@ -34,6 +34,9 @@ PREFIX = "kwissle:"
 PRESENCE_SECONDS = 3600  # a counter left by a crashed process lapses after this
 OWNER_SECONDS = 60.0  # a battle key lapses this long after its process stops refreshing it
 SUBSCRIBE_SECONDS = 5.0
+# On a player's channel, the one key of a notice that a sign-in session ended (every message to
+# a player has a "type" instead).
+_ENDED = "session_ended"
 ONLINE_SECONDS = 15.0  # a process's count of its players lapses this long after its last report
 
 # game.matchmaking's rule in Lua, shared by the join and sweep scripts: the gap a seeker who
@@ -47,6 +50,11 @@ end
 local function compatible(a, b, now)
   if a.user_id == b.user_id then return false end
   if a.category ~= cjson.null and b.category ~= cjson.null and a.category ~= b.category then
+    return false
+  end
+  -- An entry written before leaves_often existed has none: it does not leave often.
+  if (a.leaves_often == true) ~= (b.leaves_often == true)
+      and now - math.min(a.since, b.since) < anyone_after then
     return false
   end
   local patience = math.max(allowed_gap(now - a.since), allowed_gap(now - b.since))
@@ -152,6 +160,8 @@ def _to_json(seeker: Seeker) -> str:
             "category": seeker.category,
             "since": seeker.since,
             "rating": seeker.rating,
+            "leaves_often": seeker.leaves_often,
+            "rtt": seeker.rtt,
         }
     )
 
@@ -159,7 +169,13 @@ def _to_json(seeker: Seeker) -> str:
 def _from_json(entry: str | bytes) -> Seeker:
     data = json.loads(entry)
     return Seeker(
-        data["user_id"], data["nickname"], data["category"], data["since"], data["rating"]
+        data["user_id"],
+        data["nickname"],
+        data["category"],
+        data["since"],
+        data["rating"],
+        data.get("leaves_often", False),
+        data.get("rtt", 0.0),
     )
 
 
@@ -375,6 +391,10 @@ class RedisRelay(Relay):
     def deliver(self, user_id: str, message: dict[str, Any]) -> None:
         self._publisher.publish(self._channel_prefix + user_id, json.dumps(message))
 
+    def end_session(self, user_id: str, session: str) -> None:
+        # On the player's own channel, so it reaches every process holding one of their sockets.
+        self._publisher.publish(self._channel_prefix + user_id, json.dumps({_ENDED: session}))
+
     async def online(self) -> int:
         """The sum of every live process's count; a player connected to two counts twice."""
         processes = sorted(str(p) for p in await self._client.smembers(self._online_set))
@@ -410,7 +430,10 @@ class RedisRelay(Relay):
         user_id = channel.removeprefix(self._channel_prefix)
         message = json.loads(data)
         for sink in list(self._sinks.get(user_id, ())):
-            sink.deliver(message)
+            if _ENDED in message:
+                sink.end_session(message[_ENDED])
+            else:
+                sink.deliver(message)
 
     async def close(self) -> None:
         if self._reporter is not None:

@@ -42,6 +42,7 @@ from game.events import (
     Event,
     Forget,
     Halt,
+    LagMeasured,
     OfferRematch,
     PhaseTimeout,
     Reconnected,
@@ -53,6 +54,7 @@ from game.events import (
     StartRematch,
     SubmitAnswer,
 )
+from game.lag import allowance, refilled
 from game.messages import (
     late_message,
     question_message,
@@ -128,6 +130,8 @@ def step(battle: Battle, event: Event, now: float) -> tuple[Battle, list[Effect]
             _disconnected(out, user_id, now)
         case Reconnected(user_id):
             _reconnected(out, user_id, now)
+        case LagMeasured(user_id, rtt):
+            _lag_measured(out, user_id, rtt)
         case SeatExpired(user_id, away_since):
             _seat_expired(out, user_id, away_since, now)
         case BattleSaved():
@@ -189,7 +193,15 @@ def _on_phase_timeout(out: _Out, now: float) -> None:
     if battle.phase is Phase.COUNTDOWN:
         _open_question(out, 0, now)
     elif battle.phase is Phase.QUESTION:
-        _close_question(out, now)
+        round_ = battle.round
+        assert round_ is not None
+        # A far player's attempt may still be on its way (game.lag): wait for it.
+        untried = [s.user_id for s in battle.seats if not round_.tried(s.user_id)]
+        closes_at = round_.deadline + max(map(round_.allowance_of, untried), default=0.0)
+        if now < closes_at:
+            out.schedule(closes_at, PhaseTimeout(Phase.QUESTION, battle.index))
+        else:
+            _close_question(out, now)
     elif battle.phase is Phase.REVEAL:
         if battle.index + 1 < len(battle.questions):
             _open_question(out, battle.index + 1, now)
@@ -202,7 +214,13 @@ def _on_phase_timeout(out: _Out, now: float) -> None:
 
 def _open_question(out: _Out, index: int, now: float) -> None:
     deadline = now + out.battle.timing.question
-    out.update(phase=Phase.QUESTION, index=index, rounds=(*out.battle.rounds, Round(now, deadline)))
+    allowances = []
+    for seat in out.battle.seats:
+        if not seat.bot:
+            out.set_seat(replace(seat, lag_quota=refilled(seat.lag_quota)))
+            allowances.append((seat.user_id, allowance(seat.rtt, refilled(seat.lag_quota))))
+    round_ = Round(now, deadline, allowances=tuple(allowances))
+    out.update(phase=Phase.QUESTION, index=index, rounds=(*out.battle.rounds, round_))
     out.broadcast(question_message(out.battle, index, now))
     out.schedule(deadline, PhaseTimeout(Phase.QUESTION, index))
     move = out.battle.bot_moves[index] if index < len(out.battle.bot_moves) else None
@@ -219,9 +237,9 @@ def _check_attempt(out: _Out, user_id: str, index: int, now: float, method: Meth
         out.reject(user_id, "future", "That question has not been asked yet.", index)
     elif index < battle.index or battle.phase is not Phase.QUESTION or round_ is None:
         out.reject(user_id, "late", "That question is closed.", index)
-    elif now > round_.deadline:
+    elif now > round_.deadline + round_.allowance_of(user_id):
         out.reject(user_id, "late", "Time was up for that question.", index)
-    elif any(a.user_id == user_id for a in round_.attempts):
+    elif round_.tried(user_id):
         out.reject(user_id, "already_answered", "You have already answered this one.", index)
     elif method is Method.TYPED and user_id in round_.asked_alternatives:
         out.reject(user_id, "choose_first", "You asked for the choices: pick one of them.", index)
@@ -271,22 +289,20 @@ def _attempt(out: _Out, user_id: str, method: Method, text: str, now: float) -> 
     battle = out.battle
     round_ = battle.round
     assert round_ is not None
+    seat = battle.seat(user_id)
+    assert seat is not None
     correct, reason, typos = _judged(battle.questions[battle.index], method, text)
     points = (TYPED_POINTS if method is Method.TYPED else CHOICE_POINTS) if correct else 0
-    attempt = Attempt(user_id, method, text, correct, reason, now, points, typos)
+    attempt = Attempt(user_id, method, text, correct, reason, now, points, typos, seat.rtt)
     out.set_round(replace(round_, attempts=(*round_.attempts, attempt)))
+    past_deadline = max(0.0, now - round_.deadline)  # drawn from the lag allowance's quota
+    out.set_seat(replace(seat, score=seat.score + points, lag_quota=seat.lag_quota - past_deadline))
     if correct:
-        seat = battle.seat(user_id)
-        assert seat is not None
-        out.set_seat(replace(seat, score=seat.score + points))
         out.set_round(replace(out.battle.rounds[battle.index], taken_by=user_id))
         _close_question(out, now)
         return
     out.broadcast({"type": "attempt", "index": battle.index, "by": user_id, "correct": False})
-    if all(
-        any(a.user_id == s.user_id for a in out.battle.rounds[battle.index].attempts)
-        for s in battle.seats
-    ):
+    if all(out.battle.rounds[battle.index].tried(s.user_id) for s in battle.seats):
         _close_question(out, now)
 
 
@@ -308,16 +324,14 @@ def _ask_alternatives(out: _Out, user_id: str, index: int, now: float) -> None:
 
 
 def _choose(out: _Out, user_id: str, index: int, choice: int, now: float) -> None:
+    """`choice` is 0-3: the protocol refuses any other before a battle sees it."""
     if not _check_attempt(out, user_id, index, now, Method.CHOICE):
         asked = 0 <= index < len(out.battle.rounds) and (
             user_id in out.battle.rounds[index].asked_alternatives
         )
-        if asked and 0 <= choice < 4:
+        if asked:
             text = out.battle.choices_for(index, user_id)[choice]
             _late_attempt(out, user_id, index, Method.CHOICE, text, now)
-        return
-    if not 0 <= choice < 4:
-        out.reject(user_id, "bad_choice", "Choose one of the four alternatives (1-4).", index)
         return
     _attempt(out, user_id, Method.CHOICE, out.battle.choices_for(index, user_id)[choice], now)
 
@@ -397,6 +411,12 @@ def _reconnected(out: _Out, user_id: str, now: float) -> None:
         if out.battle.phase is not Phase.CLOSED:
             out.send(out.battle.opponent(user_id).user_id, {"type": "back", "player": user_id})
     out.effects.append(Send(user_id, {"type": "snapshot", **snapshot(out.battle, user_id, now)}))
+
+
+def _lag_measured(out: _Out, user_id: str, rtt: float) -> None:
+    seat = out.battle.seat(user_id)
+    if seat is not None and not seat.bot:
+        out.set_seat(replace(seat, rtt=rtt))
 
 
 def _seat_expired(out: _Out, user_id: str, away_since: float, now: float) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from game.bot import BotMove
+from game.lag import QUOTA
 from game.questions import Question
 from game.record import Method, Outcome
 
@@ -55,6 +56,8 @@ class Seat:
     score: int = 0
     away_since: float | None = None
     wants_rematch: bool = False
+    rtt: float = 0.0  # the round trip the server last measured to this player, in seconds
+    lag_quota: float = QUOTA  # seconds of lag allowance in hand (game.lag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class Attempt:
     at: float
     points: int
     typos: int = 0  # typos the judge forgave in a right typed answer
+    rtt: float = 0.0  # the player's round trip when it came
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,13 @@ class Round:
     taken_by: str | None = None
     closed_at: float | None = None
     late: tuple[Attempt, ...] = ()  # attempts just after the opponent took it; no points
+    allowances: tuple[tuple[str, float], ...] = ()  # (player, seconds past the deadline)
+
+    def allowance_of(self, user_id: str) -> float:
+        return next((seconds for who, seconds in self.allowances if who == user_id), 0.0)
+
+    def tried(self, user_id: str) -> bool:
+        return any(a.user_id == user_id for a in self.attempts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,14 @@ class Reconnected:
 
 
 @dataclass(frozen=True, slots=True)
+class LagMeasured:
+    """The server measured the player's round trip anew (seconds), from its own pings."""
+
+    user_id: str
+    rtt: float
+
+
+@dataclass(frozen=True, slots=True)
 class PhaseTimeout:
     """A timer set by the battle for the end of a phase; stale ones are ignored."""
 
@@ -84,6 +92,7 @@ Event = (
     | OfferRematch
     | Disconnected
     | Reconnected
+    | LagMeasured
     | PhaseTimeout
     | SeatExpired
     | BotTurn

@@ -5,9 +5,11 @@ that the longer waiter of them accepts by now. The gap starts at BASE_GAP rating
 widens by GAP_PER_SECOND for every second waited; after ANYONE_AFTER seconds (when a lone player
 is also offered the practice bot) anyone will do, so nobody waits longer than before for some
 opponent. Among the acceptable, the closest rating is chosen, and between equals the one who
-waited longer. A guest counts as a newcomer's rating. A player never meets themself (the same
-account or guest in another tab). A player who asked for a category meets someone who asked for
-the same one or for any; the battle then uses that category.
+waited longer. A guest counts as a newcomer's rating. A player who leaves often (forfeits
+battles while behind, game.fair_play) meets others who do, and someone who does not meets
+someone who does not, until one of the two has waited ANYONE_AFTER. A player never meets
+themself (the same account or guest in another tab). A player who asked for a category meets
+someone who asked for the same one or for any; the battle then uses that category.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class Seeker:
     category: str | None
     since: float
     rating: float = DEFAULT_RATING
+    leaves_often: bool = False  # see game.fair_play.leaves_often
+    rtt: float = 0.0  # the player's round trip, carried into the battle (game.lag)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,8 @@ def compatible(a: Seeker, b: Seeker, now: float) -> bool:
     if a.user_id == b.user_id:
         return False
     if a.category and b.category and a.category != b.category:
+        return False
+    if a.leaves_often != b.leaves_often and now - min(a.since, b.since) < ANYONE_AFTER:
         return False
     patience = max(allowed_gap(now - a.since), allowed_gap(now - b.since))
     return abs(a.rating - b.rating) <= patience

@@ -1,41 +1,14 @@
 """Pairing by strength with a hand-moved clock, the same in the in-process and the Redis pool
-(the Redis one against a real redis-server, its rule in Lua)."""
+(the Redis one against a real redis-server, its rule in Lua; `on_pool` in conftest.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-import pytest
-
-from bus.local import LocalPool
 from bus.port import Pool
-from bus.redis import RedisPool, connect
 from game.matchmaking import ANYONE_AFTER, Seeker
 
 
 def seeker(name: str, rating: float, since: float, category: str | None = None) -> Seeker:
     return Seeker(name, name.title(), category, since, rating)
-
-
-@pytest.fixture(params=["in-process", "redis"])
-def on_pool(request: pytest.FixtureRequest) -> Callable[[Callable[[Pool], Awaitable[Any]]], None]:
-    def run(scenario: Callable[[Pool], Awaitable[Any]]) -> None:
-        async def with_pool() -> None:
-            if request.param == "in-process":
-                await scenario(LocalPool())
-                return
-            client = connect(request.getfixturevalue("redis_url"))
-            try:
-                await scenario(RedisPool(client, prefix=f"test:{uuid.uuid4().hex}:"))
-            finally:
-                await client.aclose()
-
-        asyncio.run(with_pool())
-
-    return run
 
 
 def test_the_closest_rating_waiting_is_paired(on_pool):

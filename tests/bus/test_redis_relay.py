@@ -19,6 +19,9 @@ class Sink:
     def deliver(self, message: dict[str, Any]) -> None:
         self.got.put_nowait(message)
 
+    def end_session(self, session: str) -> None:
+        self.got.put_nowait({"ended": session})
+
     async def next(self) -> dict[str, Any]:
         return await asyncio.wait_for(self.got.get(), 5)
 
@@ -57,6 +60,23 @@ def test_a_message_reaches_the_players_connections_in_both_processes_and_only_th
             assert [await tab1.next(), await tab1.next()] == [{"type": "x", "n": n} for n in (1, 2)]
             assert [await tab2.next(), await tab2.next()] == [{"type": "x", "n": n} for n in (1, 2)]
             assert await other.next() == {"type": "y"} and other.got.empty()
+
+    asyncio.run(scenario())
+
+
+def test_the_end_of_a_session_reaches_the_players_connections_in_every_process(redis_url):
+    async def scenario() -> None:
+        async with two_processes(redis_url, RedisRelay) as (one, two):
+            tab1, tab2, other = Sink(), Sink(), Sink()
+            await one.attach("ann", tab1)
+            await two.attach("ann", tab2)
+            await two.attach("bob", other)
+
+            one.end_session("ann", "s1")
+            two.deliver("bob", {"type": "y"})
+
+            assert await tab1.next() == await tab2.next() == {"ended": "s1"}
+            assert await other.next() == {"type": "y"}  # Bob's own message, not Ann's end
 
     asyncio.run(scenario())
 

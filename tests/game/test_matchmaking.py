@@ -71,3 +71,13 @@ def test_nobody_meets_themself_or_another_category():
     assert not compatible(
         seeker("ann", 1500, category="music"), seeker("bob", 1500, category="sport"), now=99
     )
+
+
+def test_those_who_leave_often_meet_each_other_until_the_longer_waiter_reaches_the_bot_offer():
+    quitter = Seeker("quitter", "Quitter", None, 0.0, leaves_often=True)
+    deserter = Seeker("deserter", "Deserter", None, 5.0, leaves_often=True)
+    steady = seeker("steady", 1500, since=5.0)
+
+    assert compatible(quitter, deserter, now=5.0)
+    assert not compatible(quitter, steady, now=ANYONE_AFTER - 0.1)
+    assert compatible(quitter, steady, now=ANYONE_AFTER)

@@ -45,6 +45,9 @@ class Sink:
     def deliver(self, message: dict) -> None:
         self.got.append(message)
 
+    def end_session(self, session: str) -> None:
+        self.got.append({"ended": session})
+
 
 def test_the_relay_reaches_every_open_connection_of_a_player_and_only_theirs():
     async def scenario():
@@ -74,5 +77,19 @@ def test_players_online_count_each_player_once_however_many_tabs():
         await relay.detach("bob", tabs[2])
 
         assert await relay.online() == 1
+
+    asyncio.run(scenario())
+
+
+def test_the_end_of_a_session_reaches_every_open_connection_of_the_player():
+    async def scenario():
+        relay, tab1, tab2, other = LocalRelay(), Sink(), Sink(), Sink()
+        await relay.attach("ann", tab1)
+        await relay.attach("ann", tab2)
+        await relay.attach("bob", other)
+
+        relay.end_session("ann", "s1")
+
+        assert tab1.got == tab2.got == [{"ended": "s1"}] and other.got == []
 
     asyncio.run(scenario())
