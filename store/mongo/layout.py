@@ -58,6 +58,7 @@ COLLECTIONS: tuple[Layout, ...] = (
     Layout("rating_history", ("user_id", "at", "battle_id")),
     Layout("player_totals", ("user_id",)),
     Layout("player_category_days", ("user_id", "category", "day")),
+    Layout("fair_play_signals", ("kind", "user_id", "battle_id")),
 )
 BY_NAME: dict[str, Layout] = {layout.name: layout for layout in COLLECTIONS}
 

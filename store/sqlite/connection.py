@@ -163,6 +163,17 @@ _DUPLICATES_SCHEMA: tuple[str, ...] = (
     "CREATE INDEX submissions_by_duplicate_key ON submissions (duplicate_key, state)",
 )
 
+# Fair play (game.fair_play): the signals recorded for moderators, keyed by kind, player and
+# battle, and an index that counts the battles between people in a window.
+_FAIR_PLAY_SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE fair_play_signals (
+        kind TEXT NOT NULL, user_id TEXT NOT NULL, battle_id TEXT NOT NULL, at REAL NOT NULL,
+        evidence TEXT NOT NULL, PRIMARY KEY (kind, user_id, battle_id))""",
+    "CREATE INDEX fair_play_signals_by_time ON fair_play_signals (at)",
+    "CREATE INDEX fair_play_signals_by_kind ON fair_play_signals (kind, at)",
+    "CREATE INDEX battle_summaries_by_humans ON battle_summaries (humans, finished_at)",
+)
+
 _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _SCHEMA,
     _PIPELINE_SCHEMA,
@@ -170,6 +181,7 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
     _REPORTS_SCHEMA,
     _PLAYERS_SCHEMA,
     _DUPLICATES_SCHEMA,
+    _FAIR_PLAY_SCHEMA,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 

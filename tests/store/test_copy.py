@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from game.fair_play import Signal, SignalKind
 from game.pipeline import PointAward, Report, ReportKind, Review, Verdict, new_submission
 from game.record import AttemptEntry, Method, QuestionEntry
 from game.signin import new_token
@@ -59,6 +60,7 @@ def fill(store: Store, run) -> None:
     run(store.claim_mail("signin-1", NOON))
     run(store.add_reveal_latencies(int(NOON // 3_600), {10: 3}))
     run(store.save_report_result("quality", {"rows": [1, 2], "by_day": {20000: 3}}, NOON))
+    run(store.add_fair_play_signals([Signal(SignalKind.TOO_FAST, "bob", "b1", NOON, "90 ms")]))
 
 
 def snapshot(store: Store, run) -> list[object]:
