@@ -44,6 +44,7 @@ def make_game_app(
         arena=arena,
         relay=relay,
         secret=settings.cookie_secret,
+        session_user=store.session_user,
         connections=connections or OpenConnections(),
         latency=latency or RevealLatency(store),
     )
@@ -60,6 +61,7 @@ def make_game_app(
         "store": store,
         "mail_queue": mail_queue or NoMailQueue(),
         "public_url": settings.public_url,
+        "relay": relay,
     }
     with_limit = {"store": store, "daily_limit": settings.daily_submissions}
     with_checks = {**with_limit, "checks": BankChecks(store)}
@@ -89,7 +91,7 @@ def make_game_app(
         (r"/contributors", questions.ContributorsHandler, with_store),
         (r"/signin", auth.SigninHandler, with_mail),
         (r"/signin/([A-Za-z0-9_-]{1,100})", auth.LinkHandler, with_mail),
-        (r"/signout", auth.SignoutHandler, with_store),
+        (r"/signout", auth.SignoutHandler, {"store": store, "relay": relay}),
         (r"/account", auth.AccountHandler, with_store),
         *channel_routes(router, gate),
     ]

@@ -12,6 +12,7 @@ import secrets
 import time
 import uuid
 
+from bus.port import Relay
 from game.signin import (
     FOLLOWS_PER_IP,
     LINK_LIFETIME,
@@ -62,11 +63,12 @@ _MAIL_DOWN = (
 
 class AuthHandler(BaseHandler):
     def initialize(  # type: ignore[override]
-        self, store: Store, mail_queue: MailQueue, public_url: str
+        self, store: Store, mail_queue: MailQueue, public_url: str, relay: Relay
     ) -> None:
         super().initialize(store)
         self.mail_queue = mail_queue
         self.public_url = public_url
+        self.relay = relay
 
     @property
     def guest(self) -> User | None:
@@ -167,9 +169,7 @@ class LinkHandler(AuthHandler):
 
     async def _start_session(self, user_id: str, now: float) -> None:
         # A new session id on every sign-in, and the browser's old session ends.
-        old = self.get_signed_cookie(SESSION_COOKIE, min_version=2)
-        if old:
-            await self.store.end_session(digest(old.decode()))
+        await end_session(self, self.relay)
         session_id = secrets.token_urlsafe(SECRET_BYTES)
         await self.store.start_session(
             digest(session_id), user_id, now=now, expires_at=now + SESSION_LIFETIME
@@ -177,13 +177,25 @@ class LinkHandler(AuthHandler):
         self.set_private_cookie(SESSION_COOKIE, session_id, expires_days=SESSION_LIFETIME / 86400)
 
 
+async def end_session(handler: BaseHandler, relay: Relay) -> None:
+    """End the browser's sign-in session, if it has one that stands, and close the game sockets
+    opened in it, in every game process."""
+    if handler.session_key is None or handler.user is None:
+        return
+    await handler.store.end_session(handler.session_key)
+    relay.end_session(handler.user.id, handler.session_key)
+
+
 class SignoutHandler(BaseHandler):
-    """POST /signout: end this browser's session on the server, then forget its cookie."""
+    """POST /signout: end this browser's session on the server (and its game sockets), then
+    forget its cookie."""
+
+    def initialize(self, store: Store, relay: Relay) -> None:  # type: ignore[override]
+        super().initialize(store)
+        self.relay = relay
 
     async def post(self) -> None:
-        session_id = self.get_signed_cookie(SESSION_COOKIE, min_version=2)
-        if session_id:
-            await self.store.end_session(digest(session_id.decode()))
+        await end_session(self, self.relay)
         self.clear_cookie(SESSION_COOKIE)
         self.redirect("/")
 

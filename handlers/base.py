@@ -46,6 +46,8 @@ def web_settings(settings: Settings) -> dict[str, Any]:
 
 
 class BaseHandler(tornado.web.RequestHandler):
+    session_key: str | None = None  # the store's key of this browser's live session, if any
+
     def initialize(self, store: Store) -> None:
         self.store = store
 
@@ -65,8 +67,12 @@ class BaseHandler(tornado.web.RequestHandler):
         session_id = self.get_signed_cookie(SESSION_COOKIE, min_version=2)
         if not session_id:
             return None
-        user_id = await self.store.session_user(digest(session_id.decode()), time.time())
-        return None if user_id is None else await self.store.get_user(user_id)
+        key = digest(session_id.decode())
+        user_id = await self.store.session_user(key, time.time())
+        user = None if user_id is None else await self.store.get_user(user_id)
+        if user is not None:
+            self.session_key = key
+        return user
 
     async def _cookie_guest(self) -> User | None:
         # The guest cookie names guests only: an account is reached through a session.

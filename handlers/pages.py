@@ -41,7 +41,8 @@ class HomeHandler(BoardsBase):
         battles = []
         top = None
         if user is not None:
-            token = issue_token(self.settings["cookie_secret"], Identity(user.id, user.nickname))
+            identity = Identity(user.id, user.nickname, self.session_key)
+            token = issue_token(self.settings["cookie_secret"], identity)
             records = await self.store.battles_of(user.id, limit=RECENT_BATTLES)
             battles = [played_by(record, user.id) for record in records]
             top = lobby_board(await self.boards(None))

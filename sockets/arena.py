@@ -4,7 +4,8 @@ It pairs players through the pool port, reaches their connections through the re
 never holds a connection), hands what its connections say about a battle another process runs
 to the router port (and takes in what other processes send about its own), turns `Schedule`
 effects into IOLoop timers, and writes each finished battle to the store before the battle may
-show its result. A failure inside one battle is logged and leaves every other battle running.
+show its result, then reviews it for fair play (sockets/fair_play.py). A failure inside one
+battle is logged and leaves every other battle running.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from game.events import (
     Event,
     Forget,
     Halt,
+    LagMeasured,
     OfferRematch,
     Reconnected,
     Reject,
@@ -42,11 +44,14 @@ from game.events import (
     StartRematch,
     SubmitAnswer,
 )
+from game.fair_play import Signal, too_fast
 from game.matchmaking import BOT_OFFER_SECONDS, Pairing, Seeker
 from game.rating import DEFAULT_RATING
+from game.record import BattleRecord
 from game.selection import select_questions
 from sockets import protocol
 from sockets.auth import Identity
+from sockets.fair_play import leaves_often, review_battle
 from sockets.published import PublishedBank
 from store.port import Store
 
@@ -105,6 +110,14 @@ class Arena:
         else:
             await self._router.forward(user.user_id, {"kind": "connected"})
 
+    async def measured(self, user: Identity, rtt: float) -> None:
+        """A connection of this player measured their round trip anew (seconds)."""
+        battle_id = self._battle_of.get(user.user_id)
+        if battle_id is not None:
+            self._apply(battle_id, LagMeasured(user.user_id, rtt))
+        else:
+            await self._router.forward(user.user_id, {"kind": "lag", "rtt": rtt})
+
     async def disconnected(self, user: Identity) -> None:
         """The player's last connection (in any process) closed."""
         await self._pool.leave(user.user_id)
@@ -115,10 +128,11 @@ class Arena:
             await self._router.forward(user.user_id, {"kind": "disconnected"})
 
     # commands
-    async def handle(self, user: Identity, command: protocol.Command) -> None:
+    async def handle(self, user: Identity, command: protocol.Command, rtt: float = 0.0) -> None:
+        """Carry out a player's command; `rtt` is the round trip their connection measured."""
         match command:
             case protocol.Play(category):
-                await self._play(user, category)
+                await self._play(user, category, rtt)
             case protocol.Cancel():
                 await self._pool.leave(user.user_id)
             case protocol.AcceptBot():
@@ -176,13 +190,15 @@ class Arena:
                 self._apply(battle_id, Reconnected(user_id))
             case "disconnected" if battle_id is not None:
                 self._apply(battle_id, Disconnected(user_id))
+            case "lag" if battle_id is not None:
+                self._apply(battle_id, LagMeasured(user_id, float(message["rtt"])))
             case "command":
                 command = protocol.parse(str(message.get("frame")))
                 # Another process may hold another battle of this player: leave it to that one.
                 if isinstance(command, protocol.BattleCommand) and command.battle in self._battles:
                     self._in_battle(user_id, command)
 
-    async def _play(self, user: Identity, category: str | None) -> None:
+    async def _play(self, user: Identity, category: str | None, rtt: float) -> None:
         if self._closing:
             self._error(
                 user.user_id, "closing", "The server is restarting; play again in a moment."
@@ -191,6 +207,9 @@ class Arena:
         if self._in_live_battle(user.user_id):
             self._error(user.user_id, "in_battle", "Finish your battle first.")
             return
+        if category is not None and not await self._bank.questions(category):
+            self._error(user.user_id, "no_questions", "That category has no questions yet.")
+            return
         rating = await self._store.rating_of(user.user_id)
         seeker = Seeker(
             user.user_id,
@@ -198,6 +217,8 @@ class Arena:
             category,
             self._clock(),
             rating.rating if rating else DEFAULT_RATING,
+            leaves_often=await leaves_often(self._store, user.user_id),
+            rtt=rtt,
         )
         pairing = await self._pool.join(seeker)
         if pairing is None:
@@ -225,7 +246,10 @@ class Arena:
 
     async def _start_pairing(self, pairing: Pairing) -> None:
         first, second = pairing.first, pairing.second
-        seats = (Seat(first.user_id, first.nickname), Seat(second.user_id, second.nickname))
+        seats = (
+            Seat(first.user_id, first.nickname, rtt=first.rtt),
+            Seat(second.user_id, second.nickname, rtt=second.rtt),
+        )
         await self._start(seats, pairing.category)
 
     def _in_live_battle(self, user_id: str) -> bool:
@@ -242,7 +266,8 @@ class Arena:
             self._error(user.user_id, "not_waiting", "You are not waiting for an opponent.")
             return
         bot = Seat(f"bot-{uuid.uuid4().hex[:12]}", BOT_NICKNAME, bot=True)
-        await self._start((Seat(user.user_id, user.nickname), bot), seeker.category)
+        me = Seat(user.user_id, user.nickname, rtt=seeker.rtt)
+        await self._start((me, bot), seeker.category)
 
     async def _start(self, seats: tuple[Seat, Seat], category: str | None) -> None:
         humans = [s.user_id for s in seats if not s.bot]
@@ -322,7 +347,8 @@ class Arena:
                 case Schedule(at, event):
                     self._schedule(battle_id, at, event)
                 case Save(record):
-                    self._spawn(self._save(battle_id, record))
+                    fast = too_fast(self._battles[battle_id])
+                    self._spawn(self._save(battle_id, record, fast))
                 case StartRematch():
                     self._spawn(self._rematch(self._battles[battle_id]))
                 case Forget():
@@ -346,7 +372,7 @@ class Arena:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _save(self, battle_id: str, record: Any) -> None:
+    async def _save(self, battle_id: str, record: BattleRecord, fast: list[Signal]) -> None:
         for attempt, pause in enumerate((0.0, *SAVE_RETRY_SECONDS)):
             await asyncio.sleep(pause)
             try:
@@ -355,11 +381,12 @@ class Arena:
                 log.exception("saving battle %s failed (attempt %d)", battle_id, attempt + 1)
                 continue
             self._apply(battle_id, BattleSaved())
+            await review_battle(self._store, record, fast)
             return
         log.error("battle %s could not be saved; its players were not shown a result", battle_id)
 
     async def _rematch(self, battle: Battle) -> None:
-        first, second = (Seat(s.user_id, s.nickname, bot=s.bot) for s in battle.seats)
+        first, second = (Seat(s.user_id, s.nickname, bot=s.bot, rtt=s.rtt) for s in battle.seats)
         await self._start((first, second), battle.category)
 
     def _forget(self, battle_id: str) -> None:

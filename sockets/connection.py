@@ -1,7 +1,11 @@
-"""One SockJS connection: authenticate, rate-limit, parse, hand over to the arena. Nothing else.
+"""One SockJS connection: authenticate, rate-limit, parse, hand over to the arena, and time the
+server's pings. Nothing else.
 
-Identity comes from the signed token in the first `hello` frame, never from a message field.
-Bad frames get an `error` frame; floods and oversized frames close this connection only.
+Identity comes from the signed token in the first `hello` frame (for a signed-in player, only
+while the sign-in session it names stands), never from a message field. Bad frames get an
+`error` frame; floods and oversized frames close this connection only, and so does the end of
+its sign-in session. The round trip of the server's own pings goes to the arena, for the lag
+allowance (game.lag).
 """
 
 from __future__ import annotations
@@ -10,12 +14,13 @@ import asyncio
 import logging
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sockjs.tornado import SockJSConnection
 from sockjs.tornado.session import ConnectionInfo
-from tornado.ioloop import IOLoop
+from tornado.ioloop import IOLoop, PeriodicCallback
 
 from bus.port import Relay
 from sockets import protocol
@@ -23,6 +28,7 @@ from sockets.arena import Arena
 from sockets.auth import Identity, read_token
 from sockets.latency import RevealLatency, closed_by
 from sockets.ratelimit import TokenBucket
+from sockets.round_trip import RoundTrips
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +37,13 @@ RATE_PER_SECOND = 20.0
 RATE_BURST = 40.0
 MAX_ATTEMPTS_TIMED = 20
 
+PING_SECONDS = 5.0  # the server's pings, by which it measures each connection's round trip
+RTT_REPORT_STEP = 0.01  # a round trip is reported to the arena when it moves this much
+
 CLOSE_NO_HELLO = (4001, "say hello first")
 CLOSE_FLOOD = (4008, "too many messages")
 CLOSE_TOO_LARGE = (4009, "frame too large")
+CLOSE_SIGNED_OUT = (4010, "signed out")
 
 
 CLOSE_RESTART = (1001, "server restarting")
@@ -82,6 +92,8 @@ class ChannelDeps:
     arena: Arena
     relay: Relay
     secret: str
+    # store.session_user: whose a sign-in session is, while it stands
+    session_user: Callable[[str, float], Awaitable[str | None]]
     connections: OpenConnections
     latency: RevealLatency
 
@@ -92,13 +104,18 @@ class GameConnection(SockJSConnection):
     def __init__(self, session: Any) -> None:
         super().__init__(session)
         self.user: Identity | None = None
-        # Set at hello: done once the relay delivers here; commands wait for it, so a reply
-        # never goes out before this connection can receive it.
+        # The outcome of the latest hello; commands after it wait for it.
+        self._signing_in: asyncio.Future[Identity | None] | None = None
+        # Set with the user: done once the relay delivers here; commands wait for it, so a
+        # reply never goes out before this connection can receive it.
         self._attached: asyncio.Future[None] | None = None
         self._bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST, time.monotonic())
         # When each attempt of this connection was read: (battle, index) -> monotonic time.
         self._attempted_at: dict[tuple[str, int], float] = {}
         self._hello_timer: object | None = None
+        self._round_trips = RoundTrips()
+        self._reported_rtt: float | None = None
+        self._pinger: PeriodicCallback | None = None
 
     def on_open(self, request: ConnectionInfo) -> None:
         # The transports' gate (sockets/transports.py) has checked the Origin and the address.
@@ -121,49 +138,89 @@ class GameConnection(SockJSConnection):
         command = protocol.parse(message)
         match command:
             case protocol.Unexpected(code, text):
-                self.deliver({"type": "error", "code": code, "message": text})
+                self._error(code, text)
             case protocol.Ping(t):
                 self.deliver({"type": "pong", "t": t})
+            case protocol.Pong(number):
+                self._timed(number)
             case protocol.Hello(token):
                 self._hello(token)
-            case _ if self.user is None:
-                self.deliver(
-                    {"type": "error", "code": "not_authenticated", "message": "Say hello first."}
-                )
+            case _ if self._signing_in is None:
+                self._error("not_authenticated", "Say hello first.")
             case _:
                 if isinstance(command, protocol.Answer | protocol.Choose):
                     self._attempted_at[command.battle, command.index] = time.monotonic()
-                IOLoop.current().add_callback(self._handle, self.user, command)
+                IOLoop.current().add_callback(self._handle, self._signing_in, command)
 
-    async def _handle(self, user: Identity, command: protocol.Command) -> None:
+    async def _handle(
+        self, signing_in: asyncio.Future[Identity | None], command: protocol.Command
+    ) -> None:
+        user = await signing_in
+        if user is None:
+            self._error("not_authenticated", "Say hello first.")
+            return
         assert self._attached is not None  # set with self.user
         await self._attached
-        await self.deps.arena.handle(user, command)
+        await self.deps.arena.handle(user, command, self._round_trips.estimate or 0.0)
 
     def _hello(self, token: str) -> None:
+        earlier = self._signing_in
+        if earlier is not None and not (earlier.done() and earlier.result() is None):
+            self._error("already_authenticated", "This connection has said hello already.")
+            return
+        self._signing_in = asyncio.ensure_future(self._sign_in(token))
+
+    async def _sign_in(self, token: str) -> Identity | None:
         user = read_token(self.deps.secret, token)
+        if user is not None and user.session is not None:
+            try:
+                holder = await self.deps.session_user(user.session, time.time())
+            except Exception:
+                log.exception("could not check the session of %s", user.user_id)
+                holder = None
+            if holder != user.user_id:
+                user = None  # signed out (or expired) since the page was served
+        if self.is_closed:
+            return None  # gone meanwhile: nothing to attach
         if user is None:
-            self.deliver({"type": "error", "code": "bad_token", "message": "Please reload."})
-            return
-        if self.user is not None:
-            if user != self.user:
-                self.deliver(
-                    {"type": "error", "code": "bad_token", "message": "Already signed in."}
-                )
-            return
+            self._error("bad_token", "Please reload.")
+            return None
         self.user = user
         if self._hello_timer is not None:
             IOLoop.current().remove_timeout(self._hello_timer)
         self._attached = asyncio.ensure_future(self._attach(user))
+        return user
 
     async def _attach(self, user: Identity) -> None:
         await self.deps.relay.attach(user.user_id, self)
         self.deliver({"type": "welcome", "user": {"id": user.user_id, "nickname": user.nickname}})
+        self._pinger = PeriodicCallback(self._ping, PING_SECONDS * 1000)
+        self._pinger.start()
+        self._ping()
         await self.deps.arena.connected(user)
+
+    def _ping(self) -> None:
+        self.deliver({"type": "ping", "s": self._round_trips.ping(time.monotonic())})
+
+    def _timed(self, number: int) -> None:
+        """A pong: report the round trip when it has moved enough to matter."""
+        rtt = self._round_trips.pong(number, time.monotonic())
+        if rtt is None or self.user is None:
+            return
+        last = self._reported_rtt
+        if last is None or abs(rtt - last) >= RTT_REPORT_STEP:
+            self._reported_rtt = rtt
+            IOLoop.current().add_callback(self.deps.arena.measured, self.user, rtt)
+
+    def end_session(self, session: str) -> None:
+        if self.user is not None and self.user.session == session:
+            self._close(CLOSE_SIGNED_OUT)
 
     def on_close(self) -> None:
         if self._hello_timer is not None:
             IOLoop.current().remove_timeout(self._hello_timer)
+        if self._pinger is not None:
+            self._pinger.stop()
         user = self.user
         leaving = asyncio.ensure_future(self._detach(user)) if user is not None else None
         self.deps.connections.closed(self, leaving)
@@ -176,6 +233,9 @@ class GameConnection(SockJSConnection):
                 await self.deps.arena.disconnected(user)
         except Exception:
             log.exception("leaving failed for %s", user.user_id)
+
+    def _error(self, code: str, message: str) -> None:
+        self.deliver({"type": "error", "code": code, "message": message})
 
     def deliver(self, message: dict[str, Any]) -> None:
         if message.get("type") == "reveal":

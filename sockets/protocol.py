@@ -1,8 +1,9 @@
 """The game channel's wire format: parse a client frame once into a typed command, or refuse it.
 
 docs/protocol.md is the contract. Nothing else in Kwissle reads raw frames: the connection calls
-`parse`, and everything after it works with the dataclasses below. Outgoing messages are dicts
-written with `encode`. Imports no Tornado and no game rules.
+`parse` (after refusing a frame over MAX_FRAME_BYTES), and everything after it works with the
+dataclasses below. Outgoing messages are dicts written with `encode`. Imports no Tornado and of
+the game only its category names.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from typing import Any
 
 import ujson
 
+from game.questions import CATEGORIES
+
 MAX_FRAME_BYTES = 2048
 MAX_ANSWER_CHARS = 100
 MAX_ID_CHARS = 64
+MAX_TOKEN_CHARS = 1024  # a signed-in token with the longest nickname of emoji is ~650
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,13 @@ class Ping:
 
 
 @dataclass(frozen=True, slots=True)
+class Pong:
+    """The answer to the server's `ping` number `s`, by which the server measures the round trip."""
+
+    s: int
+
+
+@dataclass(frozen=True, slots=True)
 class Unexpected:
     """A frame that does not fit the protocol; `code` and `message` go back to the client."""
 
@@ -75,7 +86,7 @@ class Unexpected:
     message: str
 
 
-Command = Hello | Play | Cancel | AcceptBot | Answer | Alternatives | Choose | Rematch | Ping
+Command = Hello | Play | Cancel | AcceptBot | Answer | Alternatives | Choose | Rematch | Ping | Pong
 BattleCommand = Answer | Alternatives | Choose | Rematch  # what goes to one running battle
 
 
@@ -84,9 +95,8 @@ class _Invalid(Exception):
 
 
 def parse(frame: str) -> Command | Unexpected:
-    """Read one client frame. Never raises: anything malformed becomes `Unexpected`."""
-    if len(frame) > MAX_FRAME_BYTES:
-        return Unexpected("too_large", "Message too large.")
+    """Read one client frame. Never raises: anything malformed becomes `Unexpected`. Fields a
+    type does not name are ignored."""
     try:
         data = ujson.loads(frame)
     except (ValueError, OverflowError):
@@ -141,9 +151,9 @@ def _category(data: dict[str, Any]) -> str | None:
     value = data.get("category")
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or len(value) > 40:
-        raise _Invalid("category must be a category name or null")
-    return value
+    if value not in CATEGORIES:  # refused at once: nobody could ever be paired for it
+        raise _Invalid("category must be one of the categories, or null")
+    return str(value)
 
 
 def _ping(data: dict[str, Any]) -> Ping:
@@ -154,7 +164,7 @@ def _ping(data: dict[str, Any]) -> Ping:
 
 
 _READERS: dict[str, Any] = {
-    "hello": lambda d: Hello(_string(d, "token", 512)),
+    "hello": lambda d: Hello(_string(d, "token", MAX_TOKEN_CHARS)),
     "play": lambda d: Play(_category(d)),
     "cancel": lambda d: Cancel(),
     "bot": lambda d: AcceptBot(),
@@ -171,4 +181,5 @@ _READERS: dict[str, Any] = {
     ),
     "rematch": lambda d: Rematch(_string(d, "battle", MAX_ID_CHARS)),
     "ping": _ping,
+    "pong": lambda d: Pong(_int(d, "s", 0, 2**53)),
 }

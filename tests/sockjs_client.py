@@ -8,12 +8,13 @@ POSTs to .../xhr_send. Frames: o (open), h (heartbeat), a[...] (messages), c[cod
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from typing import Any
 
 from tornado.httpclient import AsyncHTTPClient, HTTPRequest
-from tornado.websocket import websocket_connect
+from tornado.websocket import WebSocketClosedError, websocket_connect
 
 TRANSPORTS = ("websocket", "xhr_streaming", "xhr_polling")
 
@@ -26,8 +27,20 @@ class Closed(Exception):
 
 
 class SockJSClient:
-    def __init__(self, base_url: str, transport: str = "websocket", origin: str | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        transport: str = "websocket",
+        origin: str | None = None,
+        *,
+        pong_after: float | None = None,
+    ):
+        """`pong_after`: answer the server's pings that many seconds late (a slow link, real
+        or faked); None leaves them unanswered."""
         self.base = f"{base_url}/socket/000/{uuid.uuid4().hex[:8]}"
+        self.pong_after = pong_after
+        self.ponged = asyncio.Event()  # set once a ping has been answered
+        self._pongs: set[asyncio.Future[None]] = set()
         self.transport = transport
         self.origin = origin or base_url
         self.inbox: asyncio.Queue[dict[str, Any] | Closed] = asyncio.Queue()
@@ -95,6 +108,8 @@ class SockJSClient:
                 message = json.loads(text)
                 self.received.append(message)
                 self.inbox.put_nowait(message)
+                if message["type"] == "ping" and self.pong_after is not None:
+                    asyncio.get_running_loop().call_later(self.pong_after, self._pong, message["s"])
         elif frame.startswith("c"):
             code, reason = json.loads(frame[1:])
             self.closed = Closed(code, reason)
@@ -115,6 +130,16 @@ class SockJSClient:
 
     async def send(self, message: dict[str, Any]) -> None:
         await self.send_raw(json.dumps(message))
+
+    def _pong(self, number: int) -> None:
+        if self.closed is None:
+            self._pongs.add(sending := asyncio.ensure_future(self._send_pong(number)))
+            sending.add_done_callback(self._pongs.discard)
+
+    async def _send_pong(self, number: int) -> None:
+        with contextlib.suppress(WebSocketClosedError):  # closed by the test meanwhile
+            await self.send({"type": "pong", "s": number})
+            self.ponged.set()
 
     async def expect(self, kind: str, timeout: float = 10) -> dict[str, Any]:
         """The next message of type `kind`; messages of other types before it are skipped."""

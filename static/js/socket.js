@@ -1,6 +1,7 @@
 // The game channel: the only module that touches SockJS (loaded as the global `SockJS` from
 // static/vendor). Sends JSON, reconnects with backoff, remembers the last battle event seen so a
-// replayed or duplicated frame is dropped, and pings every 5 s to measure the round trip.
+// replayed or duplicated frame is dropped, pings every 5 s to measure the round trip, and
+// answers the server's own pings.
 
 const PING_EVERY_MS = 5000;
 const FIRST_RETRY_MS = 500;
@@ -53,6 +54,11 @@ export default class GameSocket {
     }
     if (this._isStale(message)) return;
     if (message.type === 'welcome') this._welcomed();
+    if (message.type === 'ping') {
+      // The server times its own pings: its lag allowance for a far player comes from them.
+      this._send({ type: 'pong', s: message.s });
+      return;
+    }
     if (message.type === 'pong') {
       this._emit('latency', { ms: Math.round(performance.now() - message.t) });
       return;

@@ -8,6 +8,7 @@ import json
 import pytest
 from tornado.websocket import WebSocketClosedError
 
+from tests.conftest import new_guest
 from tests.sockets.test_battle_over_socket import pair, play_battle, player, run
 from tests.sockjs_client import SockJSClient
 
@@ -39,6 +40,25 @@ def test_a_bad_frame_gets_a_clear_error_and_the_connection_stays_usable(live_ser
     run(scenario())
 
 
+@pytest.mark.parametrize(
+    ("category", "code"),
+    [("astrology", "bad_message"), ("sport", "no_questions")],  # no such one; none in it yet
+)
+def test_a_category_nobody_can_be_paired_for_is_refused_at_once(live_server, category, code):
+    async def scenario() -> None:
+        eve = await player(live_server, "Eve")
+
+        await eve.send({"type": "play", "category": category})
+        refused = await eve.expect_any(("error", "waiting"))
+        await eve.send({"type": "bot"})
+
+        assert refused["type"] == "error" and refused["code"] == code
+        assert (await eve.expect("error"))["code"] == "not_waiting"
+        eve.close()
+
+    run(scenario())
+
+
 def test_commands_before_hello_are_refused(live_server):
     async def scenario() -> None:
         client = await SockJSClient(live_server.base_url).connect()
@@ -48,6 +68,39 @@ def test_commands_before_hello_are_refused(live_server):
         assert (await client.expect("error"))["code"] == "not_authenticated"
         await client.send({"type": "hello", "token": "forged"})
         assert (await client.expect("error"))["code"] == "bad_token"
+        client.close()
+
+    run(scenario())
+
+
+def test_a_second_hello_is_refused_and_the_connection_keeps_its_player(live_server):
+    async def scenario() -> None:
+        ann = await player(live_server, "Ann")
+        eve = await asyncio.to_thread(new_guest, live_server.base_url, "Eve")
+
+        await ann.send({"type": "hello", "token": eve.token})
+        refused = await ann.expect("error")
+        await ann.send({"type": "play", "category": None})
+
+        assert refused["code"] == "already_authenticated"
+        assert (await ann.expect("waiting"))["category"] is None
+        await ann.send({"type": "cancel"})
+        ann.close()
+
+    run(scenario())
+
+
+def test_a_command_right_after_hello_waits_for_it_instead_of_being_refused(live_server):
+    async def scenario() -> None:
+        guest = await asyncio.to_thread(new_guest, live_server.base_url, "Ann")
+        client = await SockJSClient(live_server.base_url).connect()
+
+        await client.send({"type": "hello", "token": guest.token})
+        await client.send({"type": "cancel"})
+        await client.send({"type": "bot"})
+
+        assert (await client.expect_any(("welcome", "error")))["type"] == "welcome"
+        assert (await client.expect("error"))["code"] == "not_waiting"
         client.close()
 
     run(scenario())

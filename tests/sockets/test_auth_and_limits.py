@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
+from game.nickname import MAX_LENGTH
 from sockets.auth import TOKEN_MAX_AGE_SECONDS, Identity, issue_token, read_token
+from sockets.protocol import Hello, parse
 from sockets.ratelimit import TokenBucket
 
 SECRET = "s" * 40
@@ -13,6 +17,19 @@ def test_a_token_carries_the_identity_it_was_issued_for():
     token = issue_token(SECRET, ANN, clock=lambda: 1000.0)
 
     assert read_token(SECRET, token, clock=lambda: 1010.0) == ANN
+
+
+def test_a_signed_in_players_token_names_their_session():
+    signed_in = Identity("a-ann", "Ann", session="digest-of-the-session")
+
+    assert read_token(SECRET, issue_token(SECRET, signed_in)) == signed_in
+
+
+def test_the_longest_token_fits_a_hello():
+    nickname = "A" + "\N{GRINNING FACE}" * (MAX_LENGTH - 1)
+    token = issue_token(SECRET, Identity(f"a-{'f' * 32}", nickname, session="e" * 64))
+
+    assert parse(json.dumps({"type": "hello", "token": token})) == Hello(token)
 
 
 def test_an_expired_token_is_refused():

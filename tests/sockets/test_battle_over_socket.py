@@ -28,9 +28,12 @@ def run(coroutine: Awaitable[Any]) -> Any:
     return asyncio.run(asyncio.wait_for(coroutine, 120))
 
 
-async def player(server: LiveServer, nickname: str, transport: str = "websocket") -> SockJSClient:
+async def player(
+    server: LiveServer, nickname: str, transport: str = "websocket", **options: Any
+) -> SockJSClient:
+    """A new guest with an open, welcomed connection; `options` go to SockJSClient."""
     guest = await asyncio.to_thread(new_guest, server.base_url, nickname)
-    client = await SockJSClient(server.base_url, transport).connect()
+    client = await SockJSClient(server.base_url, transport, **options).connect()
     await client.send({"type": "hello", "token": guest.token})
     welcome = await client.expect("welcome")
     assert welcome["user"] == {"id": guest.user_id, "nickname": nickname}

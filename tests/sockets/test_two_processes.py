@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
 import redis
 
 from tests.conftest import LiveServer, start_server, stop_server
+from tests.pipeline.live import account, signed_in
 from tests.sockets.test_battle_over_socket import (
     act,
     pair,
@@ -143,3 +147,36 @@ def test_a_stopping_process_takes_its_players_out_of_the_pool_and_presence(
     assert not client.exists(f"kwissle:presence:{user_id}")
     assert client.hget("kwissle:pool:entries", user_id) is None
     assert server.process.returncode == 0 and "Traceback" not in server.log(), server.log()
+
+
+def test_signing_out_closes_the_sessions_sockets_in_every_process_and_ends_its_token(processes):
+    one, two = processes
+    secret = (one.var_dir / "cookie_secret").read_text().strip()
+    browser = signed_in(one.var_dir, secret, account(f"a-{uuid.uuid4().hex}", nickname="Ann"))
+    _, page = browser.get(one.base_url + "/")
+    found = re.search(r'data-token="([^"]+)"', page)
+    assert found, page
+    token = found.group(1)
+
+    async def hello(server: LiveServer) -> SockJSClient:
+        client = await SockJSClient(server.base_url).connect()
+        await client.send({"type": "hello", "token": token})
+        await client.expect("welcome")
+        return client
+
+    async def scenario() -> None:
+        here, there = await hello(one), await hello(two)
+        bob = await player(two, "Bob")
+
+        await asyncio.to_thread(browser.post, one.base_url + "/signout")
+
+        assert (await here.wait_closed()).code == (await there.wait_closed()).code == 4010
+        again = await SockJSClient(two.base_url).connect()
+        await again.send({"type": "hello", "token": token})
+        assert (await again.expect("error"))["code"] == "bad_token"
+        await bob.send({"type": "ping", "t": 5})
+        assert (await bob.expect("pong"))["t"] == 5  # another player's socket stays open
+        for client in (again, bob):
+            client.close()
+
+    run(scenario())
