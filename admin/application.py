@@ -10,7 +10,7 @@ import functools
 
 import tornado.web
 
-from admin import pages, statistics
+from admin import fair_play, pages, statistics
 from admin.notify import rejection_mailer
 from handlers.base import web_settings
 from services.bank_checks import BankChecks
@@ -51,6 +51,7 @@ def make_admin_app(
         (r"/admin/reports", pages.ReportsHandler, checked),
         (rf"/admin/questions/{QUESTION_ID}", pages.EditQuestionHandler, checked),
         (r"/admin/users", pages.UsersHandler, deps),
+        (rf"/admin/fair-play(?:/({fair_play.KIND_PATTERN}))?", fair_play.FairPlayHandler, deps),
         (r"/admin/statistics", statistics.StatisticsHandler, reports),
         (r"/admin/statistics/relabel", statistics.RelabelHandler, reports),
         (r"/admin/statistics/accept", statistics.AcceptAliasHandler, reports),

@@ -36,6 +36,7 @@ ROUTES = [
     ("GET", "/admin/questions/q1", False),
     ("POST", "/admin/questions/q1", False),
     ("GET", "/admin/statistics", False),
+    ("GET", "/admin/fair-play", False),
     ("GET", "/admin/users", True),
     ("POST", "/admin/users", True),
     ("GET", "/admin/nowhere", False),
