@@ -126,10 +126,13 @@ class GameConnection(SockJSConnection):
         if self.user is None:
             self._close(CLOSE_NO_HELLO)
 
-    def on_message(self, message: str) -> None:
+    def on_message(self, message: Any) -> None:
         if not self._bucket.allow(time.monotonic()):
             log.warning("closed a flooding socket (user %s)", self.user and self.user.user_id)
             self._close(CLOSE_FLOOD)
+            return
+        if not isinstance(message, str):  # a SockJS frame holding a JSON value, not a text
+            self._error("bad_json", "Messages must be JSON objects.")
             return
         if len(message) > protocol.MAX_FRAME_BYTES:
             log.warning("closed a socket that sent %d bytes", len(message))

@@ -6,11 +6,13 @@ Here every route that can open or feed a session first checks the request: its O
 this site's own or an allowed one (403), and a client address may hold at most
 `max_per_address` connections (429). Routes of transports the game does not use are left out
 (404): jsonp_send, the iframe page and the raw websocket; the router itself has jsonp, htmlfile
-and eventsource disabled.
+and eventsource disabled. What arrives that is not SockJS framing reaches the connection as one
+frame, which it refuses like any other.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +77,18 @@ class _Guarded(tornado.web.RequestHandler):
         super().prepare()
 
 
+def sockjs_array(message: str | bytes) -> str:
+    """`message` as a SockJS array of frames. One that is not arrives as a single frame (its
+    text, or its JSON value) for the connection to refuse: sockjs-tornado would log a traceback
+    and drop the connection, or feed the connection something that is not a frame."""
+    text = message.decode(errors="replace") if isinstance(message, bytes) else message
+    try:
+        decoded = json.loads(text)
+    except (ValueError, RecursionError):
+        return json.dumps([text])
+    return text if isinstance(decoded, list) else json.dumps([decoded])
+
+
 class _WebSocket(WebSocketTransport):
     def open(self, session_id: str) -> None:
         # A socket reset during its handshake has already had its on_close, before this: a
@@ -82,6 +96,9 @@ class _WebSocket(WebSocketTransport):
         if self.ws_connection is None or self.ws_connection.is_closing():
             return
         super().open(session_id)
+
+    def on_message(self, message: str | bytes) -> None:
+        super().on_message(sockjs_array(message) if message else message)
 
 
 class _GuardedWebSocket(_Guarded, _WebSocket):
@@ -92,6 +109,11 @@ class _GuardedWebSocket(_Guarded, _WebSocket):
 class _GuardedSend(_Guarded, XhrSendHandler):
     def opens_session(self) -> bool:
         return False
+
+    def post(self, session_id: str) -> None:
+        if self.request.body:
+            self.request.body = sockjs_array(self.request.body).encode()
+        super().post(session_id)
 
 
 _GUARDED: dict[type, type[_Guarded]] = {

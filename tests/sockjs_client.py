@@ -88,7 +88,8 @@ class SockJSClient:
 
     def _on_ws(self, frame: str | bytes | None) -> None:
         if frame is None:
-            self._frame('c[1006,"connection lost"]')
+            if self.closed is None:  # the socket ended without the server's close frame
+                self._closed(1006, "connection lost")
         else:
             self._frame(frame if isinstance(frame, str) else frame.decode())
 
@@ -111,10 +112,17 @@ class SockJSClient:
                 if message["type"] == "ping" and self.pong_after is not None:
                     asyncio.get_running_loop().call_later(self.pong_after, self._pong, message["s"])
         elif frame.startswith("c"):
-            code, reason = json.loads(frame[1:])
-            self.closed = Closed(code, reason)
-            self._opened.set()
-            self.inbox.put_nowait(self.closed)
+            self._closed(*json.loads(frame[1:]))
+
+    def _closed(self, code: int, reason: str) -> None:
+        self.closed = Closed(code, reason)
+        self._opened.set()
+        self.inbox.put_nowait(self.closed)
+
+    @property
+    def server_closes(self) -> list[int]:
+        """The codes of the close frames the server sent."""
+        return [json.loads(frame[1:])[0] for frame in self.raw_frames if frame.startswith("c")]
 
     async def send_raw(self, text: str) -> None:
         if self.transport == "websocket":

@@ -132,6 +132,22 @@ def test_every_frame_sent_to_a_session_from_a_foreign_origin_is_dropped(live_ser
     run(scenario())
 
 
+@pytest.mark.parametrize("body", ["5", '{"type":"ping","t":1}', "not json", "[7]"])
+def test_a_send_that_is_not_sockjs_framing_is_refused_like_a_bad_frame(live_server, body):
+    async def scenario() -> None:
+        ann = await player(live_server, "Ann", transport="xhr_streaming")
+
+        sent = await AsyncHTTPClient().fetch(
+            ann.base + "/xhr_send", method="POST", body=body, raise_error=False
+        )
+
+        assert sent.code == 204
+        assert (await ann.expect("error"))["code"] == "bad_json"
+        ann.close()
+
+    run(scenario())
+
+
 def reset_upgrades(port: int, count: int, prefix: str) -> None:
     """Send `count` websocket upgrades and reset every connection at once, as a browser that
     navigates away mid-handshake does."""
