@@ -565,3 +565,13 @@ def test_the_record_keeps_how_many_typos_the_judge_forgave():
     (save,) = [e for e in effects if isinstance(e, Save)]
     (attempt,) = save.record.questions[0].attempts
     assert attempt.correct and attempt.typos == 1
+
+
+def test_an_empty_answer_is_a_wrong_attempt_and_uses_it():
+    battle, opened_at = opened(new_battle())
+
+    battle, effects = step(battle, SubmitAnswer(ANN, 0, ""), opened_at + 1)
+    battle, again = step(battle, SubmitAnswer(ANN, 0, QUESTIONS[0].answer), opened_at + 2)
+
+    assert sends(effects, to=BOB, kind="attempt")[0]["correct"] is False
+    assert rejects(again) == ["already_answered"]

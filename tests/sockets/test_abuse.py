@@ -59,6 +59,19 @@ def test_a_category_nobody_can_be_paired_for_is_refused_at_once(live_server, cat
     run(scenario())
 
 
+def test_cancel_gets_no_reply_even_when_not_waiting(live_server):
+    async def scenario() -> None:
+        eve = await player(live_server, "Eve")
+
+        await eve.send({"type": "cancel"})
+        await eve.send({"type": "rematch", "battle": "0" * 32})  # handled after it, answered
+
+        assert (await eve.expect("error"))["code"] == "not_in_battle"
+        eve.close()
+
+    run(scenario())
+
+
 def test_commands_before_hello_are_refused(live_server):
     async def scenario() -> None:
         client = await SockJSClient(live_server.base_url).connect()
