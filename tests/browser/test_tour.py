@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from admin.pages import USERS_PAGE
+from game.fair_play import Signal, SignalKind
 from game.pipeline import PointAward, Report, ReportKind, new_submission
 from game.questions import Question
 from game.record import PlayerEntry
@@ -52,8 +53,8 @@ def a_question(question_id: str, text: str, answer: str, wrong: tuple[str, str, 
 
 
 async def fill(store: Store) -> None:
-    """A battle of the player's with a report on it, a question by the player and one by
-    another author waiting for reviews, and contributor points."""
+    """A battle of the player's with a report on it and a fair-play signal, a question by the
+    player and one by another author waiting for reviews, and contributor points."""
     now = time.time()
     for user in (PLAYER, ADMIN, AUTHOR, OPPONENT):
         await store.save_user(user)
@@ -84,6 +85,18 @@ async def fill(store: Store) -> None:
         Report(BATTLE_ID, BANK_QUESTION, PLAYER.id, ReportKind.JUDGED_WRONGLY, typed, now)
     )
     await store.award_points([PointAward(AUTHOR.id, theirs.id, 10, "published")])
+    fast = "question 2: 120 ms after it reached them (180 ms after it opened, round trip 60 ms)"
+    await store.add_fair_play_signals(
+        [
+            Signal(
+                SignalKind.TOO_FAST,
+                OPPONENT.id,
+                BATTLE_ID,
+                now,
+                f"1 right answer faster than 250 ms: {fast}",
+            )
+        ]
+    )
     for n in range(USERS_PAGE + 5):  # more readers than one page of the users list holds
         await store.save_user(account(f"tour-reader-{n:02d}", nickname=f"Reader {n:02d}"))
     # Every report built as a worker would, for the filters a page asks by default.
@@ -208,6 +221,7 @@ STOPS = [
     Stop("admin-queue-found", "admin", admin_page("/admin/queue?q=moons&notice=published", "Mod")),
     Stop("admin-reports-done", "admin", admin_page("/admin/reports?notice=dismissed", "Reports")),
     Stop("admin-statistics", "admin", admin_page("/admin/statistics", "Statistics")),
+    Stop("admin-fair-play", "admin", admin_page("/admin/fair-play", "Fair play")),
     *(
         Stop(f"admin-report-{name}", "admin", admin_page(f"/admin/statistics/{name}", spec.title))
         for name, spec in REPORTS.items()
