@@ -10,9 +10,10 @@ from typing import Any
 
 from bus.local import LocalPool, LocalRelay, LocalRouter
 from game.battle_state import Timing
+from game.fair_play import LEAVER_MIN
 from game.questions import Question
 from game.rating import Rating
-from game.record import BattleRecord
+from game.record import BattleRecord, Outcome, PlayerEntry
 from sockets import protocol
 from sockets.arena import Arena, ArenaConfig
 from sockets.auth import Identity
@@ -163,3 +164,36 @@ def test_players_far_apart_wait_until_a_sweep_finds_their_gap_wide_enough(tmp_pa
         await store.close()
 
     asyncio.run(scenario())
+
+
+def test_a_player_who_keeps_leaving_battles_is_not_paired_with_one_who_does_not(tmp_path):
+    async def scenario() -> None:
+        store = SQLiteStore(tmp_path / "k.db")
+        arena, _, bob = await arena_with(store)
+        for record in left_while_behind(ANN.user_id, count=LEAVER_MIN):
+            await store.record_battle(record)
+
+        await arena.handle(ANN, protocol.Play(None))
+        await arena.handle(BOB, protocol.Play(None))
+
+        assert (await bob.expect("waiting"))["category"] is None
+        await arena.close()
+        await store.close()
+
+    asyncio.run(scenario())
+
+
+def left_while_behind(user_id: str, count: int) -> list[BattleRecord]:
+    """`count` battles `user_id` forfeited to someone while behind, 0 to 6."""
+    return [
+        BattleRecord(
+            id=f"left-{n}",
+            started_at=1_000.0 + n,
+            finished_at=1_060.0 + n,
+            outcome=Outcome.FORFEIT,
+            players=(PlayerEntry(user_id, "Ann", 0), PlayerEntry(f"g-opp-{n}", "Opp", 6)),
+            questions=(),
+            winner_id=f"g-opp-{n}",
+        )
+        for n in range(count)
+    ]
