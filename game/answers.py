@@ -13,9 +13,9 @@ The rules, in order:
 4. Otherwise each word may differ from the answer's word by a few Damerau edits (a swap, or a
    letter moved, counts as one), scaled by the word's length (`typo_budget`); a word with
    digits in it must be exact, and so must the count of whole words.
-5. A typo is still refused when it is itself a word in common use (game.words), when it is
-   at least as close to a wrong alternative as to the answer, or when it is strictly closer
-   to another well-known name of the answer's kind.
+5. A typo is still refused when it is itself a word in common use or, for a person, a
+   common surname (game.words), when it is at least as close to a wrong alternative as to
+   the answer, or when it is strictly closer to another well-known name of the answer's kind.
 
 Pure: standard library, rapidfuzz, anyascii and the game modules named above; the name lists
 and word frequencies are read once, on first use.
@@ -33,7 +33,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Indel
 from game.entities import entities
 from game.normalize import Form, form, has_digit, normalize, read_form, roman_value, undouble
 from game.person_names import given_name_last, short_forms, surnames, without_suffix
-from game.words import zipf
+from game.words import is_surname, zipf
 
 __all__ = ["MAX_ANSWER_LENGTH", "How", "Verdict", "judge", "normalize", "typo_budget"]
 
@@ -90,6 +90,7 @@ def warm_up() -> None:
     work): a game process calls it, off its event loop, before it takes players."""
     entities()
     zipf("the")
+    is_surname("the")
 
 
 def judge(
@@ -353,8 +354,9 @@ def distance(a: str, b: str, limit: int | None = None) -> int:
 
 def _word_of_its_own(text: Form, target: _Target, question: _Question, person: bool) -> str | None:
     """The typed word, capitalised, when it is a slip from the answer's word that is itself a
-    common word or name ("Miller" for Müller, "Plank" for Planck), unless it is another
-    spelling of the answer, or its plural when the answer is not a person."""
+    common word or name ("Miller" for Müller, "Plank" for Planck) or, for a person, a common
+    surname ("Pickens" for Dickens), unless it is another spelling of the answer, or its
+    plural when the answer is not a person."""
     index = entities()
     if len(text.words) == 1 and len(target.form.words) == 1:
         typed, answer = text.compact, target.form.compact
@@ -369,6 +371,8 @@ def _word_of_its_own(text: Form, target: _Target, question: _Question, person: b
         return None
     used = zipf(typed)
     common = used >= _COMMON_ZIPF or used >= max(_USED_ZIPF, zipf(answer) - _AS_COMMON_ZIPF)
+    if person:  # "Pickens" for Dickens, "Bob Manley" for Bob Marley: another family's name
+        common = common or is_surname(typed)
     return typed.capitalize() if common and typed != answer else None
 
 

@@ -256,6 +256,30 @@ def test_a_slip_that_names_another_person_is_refused(typed: str, answer: str) ->
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "answer"), [("Mickens", "Charles Dickens"), ("Margaret Hatcher", "Margaret Thatcher")]
+)
+def test_a_slip_that_is_a_common_surname_is_another_person(typed: str, answer: str) -> None:
+    verdict = judge(typed, [answer], person=True)
+
+    assert (verdict.correct, verdict.reason) == (
+        False,
+        f"'{typed.split()[-1]}' is a different answer",
+    )
+
+
+def test_a_slip_that_is_a_rare_surname_is_still_a_typo() -> None:
+    verdict = judge("Dickins", ["Charles Dickens"], person=True)  # 172 bearers in 2010
+
+    assert (verdict.correct, verdict.how) == (True, How.SURNAME)
+
+
+def test_a_common_surname_is_a_typo_when_the_answer_is_not_a_person() -> None:
+    verdict = judge("Hatcher", ["Thatcher"])
+
+    assert (verdict.correct, verdict.how) == (True, How.TYPO)
+
+
 def test_a_given_name_with_a_slip_still_lets_the_surname_decide() -> None:
     verdict = judge("Isaak Newtown", ["Isaac Newton"], PHYSICISTS[1:], person=True)
 
