@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 
 import mongomock
 from pymongo import InsertOne, UpdateOne
+from pymongo.errors import InvalidOperation
+from pymongo.results import BulkWriteResult
 
 T = TypeVar("T")
 _BATCH = 500  # documents a cursor fetches per trip to the worker thread
@@ -125,18 +127,43 @@ class EmulatedCollection:
     ) -> EmulatedCursor:
         return EmulatedCursor(self._client, functools.partial(self._collection.aggregate, pipeline))
 
-    async def bulk_write(self, requests: list[Any], session: Any = None, **_options: Any) -> None:
-        # mongomock's bulk_write predates the operations of PyMongo 4.20; each runs on its own.
-        await self._client._run(self._each, requests)
+    async def bulk_write(
+        self, requests: list[Any], session: Any = None, **_options: Any
+    ) -> BulkWriteResult:
+        # mongomock's bulk_write predates the operations of PyMongo 4.20; each runs on its own,
+        # in order, and their counts add up as the server's reply to an ordered bulk write.
+        if not requests:
+            raise InvalidOperation("No operations to execute")  # as PyMongo refuses, unsent
+        return await self._client._run(self._each, requests)
 
-    def _each(self, requests: list[Any]) -> None:
-        for request in requests:
+    def _each(self, requests: list[Any]) -> BulkWriteResult:
+        counts: dict[str, Any] = {
+            "writeErrors": [],
+            "writeConcernErrors": [],
+            "nInserted": 0,
+            "nUpserted": 0,
+            "nMatched": 0,
+            "nModified": 0,
+            "nRemoved": 0,
+            "upserted": [],
+        }
+        for index, request in enumerate(requests):
             if isinstance(request, InsertOne):
                 self._collection.insert_one(request._doc)
+                counts["nInserted"] += 1
             elif isinstance(request, UpdateOne):
-                self._collection.update_one(request._filter, request._doc, upsert=request._upsert)
+                done = self._collection.update_one(
+                    request._filter, request._doc, upsert=request._upsert
+                )
+                if done.upserted_id is not None:  # an upsert that inserted matched nothing
+                    counts["nUpserted"] += 1
+                    counts["upserted"].append({"index": index, "_id": done.upserted_id})
+                else:
+                    counts["nMatched"] += done.matched_count
+                    counts["nModified"] += done.modified_count
             else:
                 raise NotImplementedError(f"the emulator does not bulk-write {request!r}")
+        return BulkWriteResult(counts, acknowledged=True)
 
 
 class EmulatedCursor:
