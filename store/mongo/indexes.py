@@ -95,7 +95,11 @@ INDEXES: dict[str, list[IndexModel]] = {
         _index("play_by_day", ("_id.day", ASCENDING), ("_id.question_id", ASCENDING))
     ],
     "near_misses": [_index("near_misses_by_day", ("_id.day", ASCENDING))],
-    "battle_summaries": [_index("summaries_by_time", ("finished_at", ASCENDING))],
+    "battle_summaries": [
+        _index("summaries_by_time", ("finished_at", ASCENDING)),
+        # meetings(): the battles between people since a time.
+        _index("summaries_between_people", ("humans", ASCENDING), ("finished_at", ASCENDING)),
+    ],
     "reveal_latencies": [_index("latencies_by_hour", ("_id.hour", ASCENDING))],
     "ratings": [_index("ratings_by_rating", ("rating", DESCENDING), ("_id", ASCENDING))],
     "rating_history": [
@@ -106,6 +110,24 @@ INDEXES: dict[str, list[IndexModel]] = {
             ("_id.battle_id", DESCENDING),
         ),
         _index("rating_history_by_time", ("_id.at", ASCENDING)),
+    ],
+    "fair_play_signals": [
+        # The moderators' list of every kind, newest first, in fair_play_signals()'s order.
+        _index(
+            "signals_by_time",
+            ("at", DESCENDING),
+            ("_id.kind", ASCENDING),
+            ("_id.user_id", ASCENDING),
+            ("_id.battle_id", ASCENDING),
+        ),
+        # The list of one kind, newest first, and how many there are.
+        _index(
+            "signals_of_kind",
+            ("_id.kind", ASCENDING),
+            ("at", DESCENDING),
+            ("_id.user_id", ASCENDING),
+            ("_id.battle_id", ASCENDING),
+        ),
     ],
     "player_category_days": [
         _index("category_play_of_player", ("_id.user_id", ASCENDING)),

@@ -3,25 +3,10 @@ first, and the counts of who met whom."""
 
 from __future__ import annotations
 
-import pytest
-
 from game.fair_play import Meetings, Signal, SignalKind
 from tests.store.samples import make_battle
 
 NOON = 20_000 * 86_400 + 12 * 3_600.0
-
-
-@pytest.fixture(autouse=True)
-def _mongo_pending(request: pytest.FixtureRequest) -> None:
-    # Strict: once the Mongo adapter records signals, these pass there and the mark must go.
-    if request.node.callspec.params.get("new_store") != "sqlite":
-        request.node.add_marker(
-            pytest.mark.xfail(
-                raises=NotImplementedError,
-                strict=True,
-                reason="the Mongo adapter does not implement the fair-play methods yet",
-            )
-        )
 
 
 def signal(kind: SignalKind, user_id: str, battle_id: str, at: float) -> Signal:

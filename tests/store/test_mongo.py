@@ -17,6 +17,7 @@ from pymongo import monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
+from game.fair_play import Signal, SignalKind
 from game.pipeline import Action, Review, Verdict, new_submission, transition
 from store.factory import make_store
 from store.mongo import MongoStore
@@ -165,6 +166,12 @@ def test_the_hot_queries_use_an_index(recorded, run):
     run(store.activity_between(NOON - 3_600, NOON + 3_600))
     run(store.reveal_latencies_between(NOON - 3_600, NOON + 3_600))
     run(store.report_counts_between(NOON - 3_600, NOON + 3_600))
+    # the fair-play review of that battle, and the moderators' list of signals
+    run(store.meetings("ann", "bob", NOON - 86_400))
+    run(store.add_fair_play_signals([Signal(SignalKind.TOO_FAST, "ann", "b1", NOON, "90 ms")]))
+    run(store.fair_play_signals())
+    run(store.fair_play_signals(SignalKind.TOO_FAST))
+    run(store.count_fair_play_signals(SignalKind.TOO_FAST))
 
     explained = [
         (name, query, run(store.database.command("explain", query, verbosity="queryPlanner")))
