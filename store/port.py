@@ -523,24 +523,23 @@ class Store(ABC):
     async def users_named(self, nickname: str) -> list[User]:
         """Every user with this nickname (case does not matter), accounts first."""
 
-    # fair play (game.fair_play). Not on MongoDB yet: these four answer NotImplementedError there
-    # until its adapter implements them.
+    # fair play (game.fair_play)
+    @abstractmethod
     async def add_fair_play_signals(self, signals: Sequence[Signal]) -> int:
         """Record signals, keyed by kind, player and battle (one recorded twice is kept once);
         returns how many were new."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def fair_play_signals(
         self, kind: SignalKind | None = None, *, offset: int = 0, limit: int = 50
     ) -> list[Signal]:
         """Recorded signals (of one kind, or every kind), newest first, a page at a time."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def count_fair_play_signals(self, kind: SignalKind | None = None) -> int:
         """How many signals `fair_play_signals` pages through."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def meetings(self, first: str, second: str, since: float) -> Meetings:
         """Battles between the two players, each one's battles against people, and every
         battle between people, finished at or after `since`."""
-        raise NotImplementedError
