@@ -86,6 +86,7 @@ def snapshot(store: Store, run) -> list[object]:
         run(store.activity_between(NOON - 3_600, NOON + 3_600)),
         run(store.reveal_latencies_between(NOON - 3_600, NOON + 3_600)),
         run(store.cached_report_result("quality")),
+        run(store.fair_play_signals()),
     ]
 
 

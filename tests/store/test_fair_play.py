@@ -25,6 +25,22 @@ def test_a_signal_recorded_twice_is_kept_once(store, run):
     assert run(store.count_fair_play_signals()) == 2
 
 
+def test_a_signal_recorded_again_keeps_what_was_recorded_first(store, run):
+    first = Signal(SignalKind.TOO_FAST, "eve", "b1", NOON, "90 ms")
+    again = Signal(SignalKind.TOO_FAST, "eve", "b1", NOON + 5, "80 ms")
+
+    added = run(store.add_fair_play_signals([first, again]))
+    later = run(store.add_fair_play_signals([again]))
+
+    assert (added, later) == (1, 0)
+    assert run(store.fair_play_signals()) == [first]
+
+
+def test_recording_no_signals_records_nothing(store, run):
+    assert run(store.add_fair_play_signals([])) == 0
+    assert run(store.count_fair_play_signals()) == 0
+
+
 def test_signals_are_listed_newest_first_by_kind_and_a_page_at_a_time(store, run):
     older = signal(SignalKind.TOO_FAST, "eve", "b1", NOON)
     newer = signal(SignalKind.LEAVES_LOSING, "eve", "b2", NOON + 60)
@@ -35,6 +51,27 @@ def test_signals_are_listed_newest_first_by_kind_and_a_page_at_a_time(store, run
     assert run(store.fair_play_signals(SignalKind.TOO_FAST)) == [newest, older]
     assert run(store.fair_play_signals(offset=1, limit=1)) == [newer]
     assert run(store.count_fair_play_signals(SignalKind.LEAVES_LOSING)) == 1
+
+
+def test_signals_of_the_same_time_are_listed_by_kind_then_player_then_battle(store, run):
+    same_time = [
+        signal(SignalKind.TOO_FAST, "ann", "b2", NOON),
+        signal(SignalKind.TOO_FAST, "ann", "b1", NOON),
+        signal(SignalKind.SAME_TIMINGS, "max", "b1", NOON),
+        signal(SignalKind.TOO_FAST, "abe", "b9", NOON),
+    ]
+    run(store.add_fair_play_signals(same_time))
+
+    listed = run(store.fair_play_signals())
+    of_one_kind = run(store.fair_play_signals(SignalKind.TOO_FAST))
+
+    assert [(s.kind, s.user_id, s.battle_id) for s in listed] == [
+        (SignalKind.SAME_TIMINGS, "max", "b1"),
+        (SignalKind.TOO_FAST, "abe", "b9"),
+        (SignalKind.TOO_FAST, "ann", "b1"),
+        (SignalKind.TOO_FAST, "ann", "b2"),
+    ]
+    assert of_one_kind == listed[1:]
 
 
 def test_meetings_count_battles_between_people_since_a_time(store, run):
