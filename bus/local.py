@@ -35,6 +35,9 @@ class LocalRelay(Relay):
     async def online(self) -> int:
         return len(self._sinks)
 
+    async def present(self, user_id: str) -> bool:
+        return bool(self._sinks.get(user_id))
+
 
 class LocalPool(Pool):
     def __init__(self) -> None:

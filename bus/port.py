@@ -50,6 +50,10 @@ class Relay(ABC):
     async def online(self) -> int:
         """How many players have a connection open, in every process (a few seconds old)."""
 
+    @abstractmethod
+    async def present(self, user_id: str) -> bool:
+        """Whether the player has a connection open in some live process."""
+
 
 class Pool(ABC):
     """Players waiting for an opponent."""

@@ -406,6 +406,9 @@ class RedisRelay(Relay):
             await self._client.srem(self._online_set, *lapsed)
         return sum(int(count) for count in counts if count is not None)
 
+    async def present(self, user_id: str) -> bool:
+        return int(await self._client.get(self._presence(user_id)) or 0) > 0
+
     def _online_key(self, process: str) -> str:
         return f"{self._online_set}:{process}"
 
