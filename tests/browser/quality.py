@@ -38,7 +38,7 @@ FAILING_IMPACTS = ("serious", "critical")
 _SHIFT_OBSERVER = """
 window.__kwissleShift = 0;
 window.__kwissleShifted = [];
-new PerformanceObserver((list) => {
+window.__kwissleShiftObserver = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     if (entry.hadRecentInput) continue;
     window.__kwissleShift += entry.value;
@@ -50,7 +50,8 @@ new PerformanceObserver((list) => {
     });
     window.__kwissleShifted.push(entry.value.toFixed(3) + " " + names.join(", "));
   }
-}).observe({type: "layout-shift", buffered: true});
+});
+window.__kwissleShiftObserver.observe({type: "layout-shift", buffered: true});
 """
 
 # Returns one line per element that lies outside the viewport or its container, or is an
@@ -162,9 +163,25 @@ def shifted_elements(page: Page) -> list[str]:
     return list(page.evaluate("window.__kwissleShifted"))
 
 
+# Shifts are reported to the observer some time after the frame they happened in: a reset
+# right after a resize would count the resize's own shifts. Two frames on, whatever the page
+# did before the reset has been laid out, and its pending entries are taken and dropped.
+_RESET_SHIFT = """
+async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  await frame();
+  await frame();
+  window.__kwissleShiftObserver.takeRecords();
+  window.__kwissleShift = 0;
+  window.__kwissleShifted = [];
+}
+"""
+
+
 def reset_layout_shift(page: Page) -> None:
-    """Start summing layout shifts afresh, e.g. before a state change worth measuring."""
-    page.evaluate("window.__kwissleShift = 0; window.__kwissleShifted = []")
+    """Start summing layout shifts afresh, e.g. before a state change worth measuring, once
+    what came before it (a resize, say) has been laid out."""
+    page.evaluate(_RESET_SHIFT)
 
 
 def assert_clean(page: Page, name: str, viewport_label: str) -> None:
