@@ -36,6 +36,7 @@ from game.events import (
     AskAlternatives,
     BattleSaved,
     BotTurn,
+    CatchUp,
     ChooseAlternative,
     Disconnected,
     Effect,
@@ -53,6 +54,7 @@ from game.events import (
     Send,
     StartRematch,
     SubmitAnswer,
+    TakenOver,
 )
 from game.lag import allowance, refilled
 from game.messages import (
@@ -128,8 +130,8 @@ def step(battle: Battle, event: Event, now: float) -> tuple[Battle, list[Effect]
             _bot_turn(out, index, now)
         case Disconnected(user_id):
             _disconnected(out, user_id, now)
-        case Reconnected(user_id):
-            _reconnected(out, user_id, now)
+        case Reconnected(user_id, seq):
+            _reconnected(out, user_id, seq, now)
         case LagMeasured(user_id, rtt):
             _lag_measured(out, user_id, rtt)
         case SeatExpired(user_id, away_since):
@@ -140,6 +142,8 @@ def step(battle: Battle, event: Event, now: float) -> tuple[Battle, list[Effect]
             _finish(out, Outcome.ABORTED, None, now)
         case Halt():
             pass  # already ended
+        case TakenOver():
+            _taken_over(out, now)
         case OfferRematch(user_id):
             _offer_rematch(out, user_id, now)
     return out.done()
@@ -402,7 +406,7 @@ def _disconnected(out: _Out, user_id: str, now: float) -> None:
     out.schedule(now + out.battle.timing.seat_hold, SeatExpired(user_id, now))
 
 
-def _reconnected(out: _Out, user_id: str, now: float) -> None:
+def _reconnected(out: _Out, user_id: str, seq: int | None, now: float) -> None:
     seat = out.battle.seat(user_id)
     if seat is None:
         return
@@ -410,7 +414,36 @@ def _reconnected(out: _Out, user_id: str, now: float) -> None:
         out.set_seat(replace(seat, away_since=None))
         if out.battle.phase is not Phase.CLOSED:
             out.send(out.battle.opponent(user_id).user_id, {"type": "back", "player": user_id})
-    out.effects.append(Send(user_id, {"type": "snapshot", **snapshot(out.battle, user_id, now)}))
+    whole = {"type": "snapshot", **snapshot(out.battle, user_id, now)}
+    out.effects.append(Send(user_id, whole) if seq is None else CatchUp(user_id, seq, whole))
+
+
+def _taken_over(out: _Out, now: float) -> None:
+    battle, round_ = out.battle, out.battle.round
+    if battle.phase is Phase.QUESTION and round_ is not None:
+        # The players could not answer while no process ran the battle.
+        deadline = max(round_.deadline, now + battle.timing.takeover_grace)
+        if deadline != round_.deadline:
+            out.set_round(replace(round_, deadline=deadline))
+            out.schedule(deadline, PhaseTimeout(Phase.QUESTION, battle.index))
+    for seat in out.battle.seats:
+        if not seat.bot:
+            message = {"type": "snapshot", **snapshot(out.battle, seat.user_id, now)}
+            out.effects.append(Send(seat.user_id, message))
+
+
+def can_change(battle: Battle, event: Event) -> bool:
+    """Whether a timer's `event` may still change `battle`; a timer for which this is False
+    can be cancelled (its phase ended early, its player came back, its question closed)."""
+    match event:
+        case PhaseTimeout(phase, index):
+            return phase is battle.phase and index == battle.index
+        case SeatExpired(user_id, away_since):
+            seat = battle.seat(user_id)
+            return seat is not None and seat.away_since == away_since and battle.outcome is None
+        case BotTurn(index):
+            return battle.phase is Phase.QUESTION and index == battle.index
+    return True
 
 
 def _lag_measured(out: _Out, user_id: str, rtt: float) -> None:

@@ -26,6 +26,9 @@ class Timing:
     rematch: float = 15.0
     # A right answer this soon after the question closed is told how much sooner the taker was.
     late_notice: float = 2.0
+    # After another process takes the battle over, the question in flight stays open at least
+    # this long, however little time it had left.
+    takeover_grace: float = 5.0
 
 
 DEFAULT_TIMING = Timing()

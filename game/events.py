@@ -45,7 +45,11 @@ class Disconnected:
 
 @dataclass(frozen=True, slots=True)
 class Reconnected:
+    """A connection of the player said hello; `seq` is the last of this battle's messages it
+    saw, when it says so."""
+
     user_id: str
+    seq: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,12 @@ class Halt:
     """The process is stopping: a battle still being played ends here, aborted."""
 
 
+@dataclass(frozen=True, slots=True)
+class TakenOver:
+    """Another process rebuilt the battle from its log after its owner stopped: tell both
+    players where it stands, and give the question in flight time to be answered."""
+
+
 Event = (
     SubmitAnswer
     | AskAlternatives
@@ -98,6 +108,7 @@ Event = (
     | BotTurn
     | BattleSaved
     | Halt
+    | TakenOver
 )
 
 
@@ -114,6 +125,16 @@ class Reject:
     code: str
     message: str
     index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """Bring `to` up to date after a reconnect: the messages to them after seq `after` when the
+    arena still holds every one of them, otherwise `snapshot`, never a part of the missed ones."""
+
+    to: str
+    after: int
+    snapshot: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,4 +158,4 @@ class Forget:
     """The battle is over for good; the arena may drop it."""
 
 
-Effect = Send | Reject | Schedule | Save | StartRematch | Forget
+Effect = Send | Reject | CatchUp | Schedule | Save | StartRematch | Forget

@@ -12,6 +12,20 @@ from game.battle_state import Attempt, Battle, Phase, to_ms
 from game.record import AttemptEntry, BattleRecord, PlayerEntry, QuestionEntry
 from game.story import attempt_note, taking_attempt, verdict
 
+# Durations counted from when a message is sent (the time left, the time until the next part).
+COUNTDOWNS = ("starts_in_ms", "remaining_ms", "next_in_ms", "hold_ms", "rematch_ms")
+
+
+def aged(message: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """`message` as it reads `seconds` after it was first sent: each countdown in it is shorter."""
+    elapsed = to_ms(seconds)
+    shorter = {
+        key: max(0, value - elapsed)
+        for key in COUNTDOWNS
+        if isinstance(value := message.get(key), int) and not isinstance(value, bool)
+    }
+    return {**message, **shorter} if shorter else message
+
 
 def question_message(battle: Battle, index: int, now: float) -> dict[str, Any]:
     """The question as players may see it: never the answer, never the alternatives."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from game.battle import start_battle, step
+from game.battle import can_change, start_battle, step
 from game.battle_state import Battle, Phase, Seat, Timing
 from game.bot import BotMove
 from game.events import (
     AskAlternatives,
     BattleSaved,
     BotTurn,
+    CatchUp,
     ChooseAlternative,
     Disconnected,
     Effect,
@@ -27,6 +28,7 @@ from game.events import (
     Send,
     StartRematch,
     SubmitAnswer,
+    TakenOver,
 )
 from game.questions import Question
 from game.record import Method, Outcome
@@ -575,3 +577,66 @@ def test_an_empty_answer_is_a_wrong_attempt_and_uses_it():
 
     assert sends(effects, to=BOB, kind="attempt")[0]["correct"] is False
     assert rejects(again) == ["already_answered"]
+
+
+def test_a_reconnect_that_names_its_last_seq_asks_to_be_caught_up_from_it():
+    battle, now = opened(new_battle())
+    battle, _ = step(battle, Disconnected(BOB), now + 1)
+
+    battle, effects = step(battle, Reconnected(BOB, seq=4), now + 2)
+
+    (catch_up,) = [e for e in effects if isinstance(e, CatchUp)]
+    assert catch_up.to == BOB and catch_up.after == 4
+    assert catch_up.snapshot["type"] == "snapshot" and catch_up.snapshot["seq"] == battle.seq
+    assert sends(effects, to=BOB, kind="snapshot") == []
+    assert sends(effects, to=ANN, kind="back") != []
+
+
+def test_a_battle_taken_over_tells_both_players_where_it_stands():
+    battle, now = opened(new_battle())
+    battle, _ = step(battle, SubmitAnswer(ANN, 0, "Sydney"), now + 1)
+
+    after, effects = step(battle, TakenOver(), now + 4)
+
+    for player in (ANN, BOB):
+        (snapshot,) = sends(effects, to=player, kind="snapshot")
+        assert snapshot["phase"] == "question" and snapshot["index"] == 0
+        assert snapshot["question"]["remaining_ms"] == round((QUESTION_SECONDS - 4) * 1000)
+    assert after.rounds[0].deadline == battle.rounds[0].deadline
+    assert after.rounds[0].attempts == battle.rounds[0].attempts
+
+
+def test_a_question_that_ran_out_during_a_takeover_gets_the_grace():
+    battle, now = opened(new_battle())
+    late = now + QUESTION_SECONDS + 2  # its deadline passed while no process ran it
+
+    after, effects = step(battle, TakenOver(), late)
+
+    assert after.rounds[0].deadline == late + TIMING.takeover_grace
+    assert Schedule(late + TIMING.takeover_grace, PhaseTimeout(Phase.QUESTION, 0)) in effects
+    (snapshot,) = sends(effects, to=ANN, kind="snapshot")
+    assert snapshot["question"]["remaining_ms"] == round(TIMING.takeover_grace * 1000)
+    after, _ = step(after, SubmitAnswer(BOB, 0, "Canberra"), late + 1)
+    assert after.rounds[0].taken_by == BOB
+
+
+def test_a_timer_whose_phase_ended_early_can_no_longer_change_the_battle():
+    battle, now = opened(new_battle())
+    deadline = PhaseTimeout(Phase.QUESTION, 0)
+    assert can_change(battle, deadline)
+
+    battle, _ = step(battle, SubmitAnswer(ANN, 0, "Canberra"), now + 1)
+
+    assert not can_change(battle, deadline)
+    assert can_change(battle, PhaseTimeout(Phase.REVEAL, 0))
+
+
+def test_a_seat_expiry_can_no_longer_change_the_battle_once_its_player_is_back():
+    battle, now = opened(new_battle())
+    battle, effects = step(battle, Disconnected(BOB), now + 1)
+    (expiry,) = [e.event for e in effects if isinstance(e, Schedule)]
+    assert can_change(battle, expiry)
+
+    battle, _ = step(battle, Reconnected(BOB), now + 2)
+
+    assert not can_change(battle, expiry)
