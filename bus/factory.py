@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from bus.custody import Custody, LocalCustody
 from bus.local import LocalPool, LocalRelay, LocalRouter
 from bus.port import Pool, Relay, Router
 from bus.redis import RedisPool, RedisRelay, RedisRouter, connect
+from bus.redis_custody import RedisCustody
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -16,10 +21,14 @@ class Bus:
     pool: Pool
     relay: Relay
     router: Router
+    custody: Custody
     client: Redis | None = None
 
     async def close(self) -> None:
-        """Publish what is queued, unsubscribe and disconnect; nothing to do in-process."""
+        """Take this process out of Redis, publish what is queued, unsubscribe and disconnect;
+        nothing to do in-process."""
+        if isinstance(self.custody, RedisCustody):
+            await self.custody.close()
         for part in (self.router, self.relay):
             if isinstance(part, RedisRelay | RedisRouter):
                 await part.close()
@@ -30,10 +39,12 @@ class Bus:
 async def open_bus(redis_url: str) -> Bus:
     """In-process adapters for an empty URL; otherwise connected, subscribed Redis adapters."""
     if not redis_url:
-        return Bus(LocalPool(), LocalRelay(), LocalRouter())
+        return Bus(LocalPool(), LocalRelay(), LocalRouter(), LocalCustody())
     client = connect(redis_url)
     await client.ping()  # fail at start, not at the first player
     relay, router = RedisRelay(client), RedisRouter(client)
     await relay.open()
     await router.open()
-    return Bus(RedisPool(client), relay, router, client)
+    custody = RedisCustody(client)
+    log.info("bus on Redis; battle custody of process %s", custody.process)
+    return Bus(RedisPool(client), relay, router, custody, client)
