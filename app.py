@@ -243,6 +243,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
         pool=bus.pool,
         relay=bus.relay,
         router=bus.router,
+        custody=bus.custody,
         config=ArenaConfig(timing=settings.timing, bot_offer_seconds=settings.bot_offer_seconds),
     )
     arena.start()

@@ -146,8 +146,8 @@ class GameConnection(SockJSConnection):
                 self.deliver({"type": "pong", "t": t})
             case protocol.Pong(number):
                 self._timed(number)
-            case protocol.Hello(token):
-                self._hello(token)
+            case protocol.Hello():
+                self._hello(command)
             case _ if self._signing_in is None:
                 self._error("not_authenticated", "Say hello first.")
             case _:
@@ -166,15 +166,15 @@ class GameConnection(SockJSConnection):
         await self._attached
         await self.deps.arena.handle(user, command, self._round_trips.estimate or 0.0)
 
-    def _hello(self, token: str) -> None:
+    def _hello(self, hello: protocol.Hello) -> None:
         earlier = self._signing_in
         if earlier is not None and not (earlier.done() and earlier.result() is None):
             self._error("already_authenticated", "This connection has said hello already.")
             return
-        self._signing_in = asyncio.ensure_future(self._sign_in(token))
+        self._signing_in = asyncio.ensure_future(self._sign_in(hello))
 
-    async def _sign_in(self, token: str) -> Identity | None:
-        user = read_token(self.deps.secret, token)
+    async def _sign_in(self, hello: protocol.Hello) -> Identity | None:
+        user = read_token(self.deps.secret, hello.token)
         if user is not None and user.session is not None:
             try:
                 holder = await self.deps.session_user(user.session, time.time())
@@ -191,16 +191,16 @@ class GameConnection(SockJSConnection):
         self.user = user
         if self._hello_timer is not None:
             IOLoop.current().remove_timeout(self._hello_timer)
-        self._attached = asyncio.ensure_future(self._attach(user))
+        self._attached = asyncio.ensure_future(self._attach(user, hello))
         return user
 
-    async def _attach(self, user: Identity) -> None:
+    async def _attach(self, user: Identity, hello: protocol.Hello) -> None:
         await self.deps.relay.attach(user.user_id, self)
         self.deliver({"type": "welcome", "user": {"id": user.user_id, "nickname": user.nickname}})
         self._pinger = PeriodicCallback(self._ping, PING_SECONDS * 1000)
         self._pinger.start()
         self._ping()
-        await self.deps.arena.connected(user)
+        await self.deps.arena.connected(user, hello.battle, hello.seq)
 
     def _ping(self) -> None:
         self.deliver({"type": "ping", "s": self._round_trips.ping(time.monotonic())})

@@ -24,6 +24,9 @@ MAX_TOKEN_CHARS = 1024  # a signed-in token with the longest nickname of emoji i
 @dataclass(frozen=True, slots=True)
 class Hello:
     token: str
+    # A reconnecting client names the battle it was in and the last seq it saw of it.
+    battle: str | None = None
+    seq: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,13 @@ def _category(data: dict[str, Any]) -> str | None:
     return str(value)
 
 
+def _hello(data: dict[str, Any]) -> Hello:
+    token = _string(data, "token", MAX_TOKEN_CHARS)
+    if data.get("battle") is None and data.get("seq") is None:
+        return Hello(token)
+    return Hello(token, _string(data, "battle", MAX_ID_CHARS), _int(data, "seq", 0, 2**53))
+
+
 def _ping(data: dict[str, Any]) -> Ping:
     value = data.get("t")
     if not isinstance(value, int | float) or isinstance(value, bool):
@@ -164,7 +174,7 @@ def _ping(data: dict[str, Any]) -> Ping:
 
 
 _READERS: dict[str, Any] = {
-    "hello": lambda d: Hello(_string(d, "token", MAX_TOKEN_CHARS)),
+    "hello": _hello,
     "play": lambda d: Play(_category(d)),
     "cancel": lambda d: Cancel(),
     "bot": lambda d: AcceptBot(),

@@ -368,7 +368,17 @@ export default class Controller {
       this._intro.start(this._battle.opponent, snap.starts_in_ms);
       this._state = 'countdown';
     } else if (snap.phase === 'question' && snap.question) {
-      this._onQuestion(snap.question);
+      if (this._state === 'question' && this._index === snap.question.index) {
+        // Still the question on screen (another server took the battle over): keep what is
+        // typed, and let an answer the server never got be sent again.
+        this._timer.start(snap.question.remaining_ms, snap.question.seconds * 1000, this._lagMs);
+        if (!snap.my_attempt && !snap.alternatives) {
+          this._pending = null;
+          this._answer.unlock();
+        }
+      } else {
+        this._onQuestion(snap.question);
+      }
       this._restoreAttempt(snap.question.index, snap.alternatives, snap.my_attempt);
     } else if (snap.result) {
       this._onResult(snap.result);

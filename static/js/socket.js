@@ -1,7 +1,8 @@
 // The game channel: the only module that touches SockJS (loaded as the global `SockJS` from
-// static/vendor). Sends JSON, reconnects with backoff, remembers the last battle event seen so a
-// replayed or duplicated frame is dropped, pings every 5 s to measure the round trip, and
-// answers the server's own pings.
+// static/vendor). Sends JSON, reconnects with jittered backoff (so the players of a stopped
+// server do not all arrive at once), remembers the last battle event seen so that a reconnect
+// asks only for what it missed and a replayed or duplicated frame is dropped, pings every 5 s to
+// measure the round trip, and answers the server's own pings.
 
 const PING_EVERY_MS = 5000;
 const FIRST_RETRY_MS = 500;
@@ -28,10 +29,16 @@ export default class GameSocket {
 
   connect() {
     const sock = new SockJS(this._url, null, { transports: ['websocket', 'xhr-streaming', 'xhr-polling'] });
-    sock.onopen = () => this._send({ type: 'hello', token: this._token });
+    sock.onopen = () => this._send(this._hello());
     sock.onmessage = (event) => this._receive(event.data);
     sock.onclose = () => this._closed(sock);
     this._sock = sock;
+  }
+
+  _hello() {
+    const hello = { type: 'hello', token: this._token };
+    if (this._battle && this._seq >= 0) Object.assign(hello, { battle: this._battle, seq: this._seq });
+    return hello;
   }
 
   /** Sends a command; false when the channel is not up, so the caller can say so. */

@@ -21,12 +21,14 @@ from typing import Any
 import pytest
 from tornado.websocket import WebSocketClosedError
 
+from bus.redis import RedisPool, connect
 from sockets import protocol
 from sockets.arena import Arena
 from tests.conftest import LiveServer, start_server, stop_server
 from tests.pipeline.live import account, signed_in
 from tests.protocol_page import read_page
 from tests.sockets.test_arena import ANN, BOB, BrokenHistoryStore, Inbox, arena_with
+from tests.sockets.test_arena_custody import NOWHERE, a_battle_that_lost_its_log, arena_on
 from tests.sockets.test_battle_over_socket import BANK, act, pair, player
 from tests.sockjs_client import SockJSClient
 
@@ -198,6 +200,28 @@ async def refusals_no_client_can_cause(tmp_path: Path) -> list[dict[str, Any]]:
         await store.close()
 
 
+async def faults_of_redis(folders: tuple[Path, Path], redis_url: str) -> list[dict[str, Any]]:
+    """`unavailable` (play while Redis cannot be reached) and `battle_lost` (a battle whose
+    process stopped is claimed, and its log is gone), from arenas in this process."""
+    seen: list[dict[str, Any]] = []
+    unreachable = connect(NOWHERE)
+    arena, store, ann, _ = await arena_on(folders[0], pool=RedisPool(unreachable))
+    await arena.handle(ANN, protocol.Play(None))
+    seen.append(await ann.expect("error"))
+    await arena.close()
+    await store.close()
+    await unreachable.aclose()
+    client = connect(redis_url)
+    custody = await a_battle_that_lost_its_log(client)
+    arena, store, ann, _ = await arena_on(folders[1], custody=custody)
+    await arena.keep()
+    seen.append(await ann.expect("error"))
+    await arena.close()
+    await store.close()
+    await client.aclose()
+    return seen
+
+
 async def both_play(arena: Arena, ann: Inbox, bob: Inbox) -> list[dict[str, Any]]:
     await arena.handle(ANN, protocol.Play(None))
     await arena.handle(BOB, protocol.Play(None))
@@ -205,7 +229,9 @@ async def both_play(arena: Arena, ann: Inbox, bob: Inbox) -> list[dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def walk(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Walk]:
+def walk(
+    live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> Iterator[Walk]:
     async def everything() -> Walk:
         seen = Walk()
         groups = await asyncio.gather(
@@ -219,6 +245,8 @@ def walk(live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> I
             seen.saw(client.received, client.server_closes)
             client.close()
         seen.saw(await refusals_no_client_can_cause(tmp_path_factory.mktemp("arena")))
+        folders = (tmp_path_factory.mktemp("unreachable"), tmp_path_factory.mktemp("lost"))
+        seen.saw(await faults_of_redis(folders, redis_url))
         return seen
 
     yield asyncio.run(asyncio.wait_for(everything(), 120))
