@@ -35,6 +35,7 @@ from bank import commands as bank_commands
 from bus.factory import open_bus
 from game.answers import warm_up
 from handlers.application import make_game_app
+from ops.cluster import run_site
 from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
 from sockets.connection import OpenConnections
@@ -69,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the whole site on this machine, embedded defaults")
     run.add_argument("--port", type=int, help="game port (default 10001)")
     run.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    run.add_argument(
+        "--game-processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="the production shape: Redis, N game processes, admin, workers and nginx (if on"
+        " PATH) in front, all on this machine; the site's URL stays --port",
+    )
 
     admin = commands.add_parser("admin", help="serve the admin process (moderation, reports)")
     admin.add_argument("--port", type=int, help="port (env KWISSLE_ADMIN_PORT, default 10004)")
@@ -134,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(
             copy_command(args.source, args.target, replace=args.replace, out=sys.stderr)
         )
+    if args.command == "run" and args.game_processes > 1:
+        asyncio.run(_load_bank_if_empty(settings))  # once, before any process reads the store
+        return run_site(settings, args.game_processes)
     return asyncio.run(_serve(settings, whole_site=args.command == "run"))
 
 
@@ -193,6 +205,21 @@ async def _serve_admin(settings: Settings) -> int:
     return 0
 
 
+async def _load_bank_if_empty(settings: Settings) -> None:
+    store = open_store(settings)
+    await store.open()
+    try:
+        await _load_shipped_bank(store)
+    finally:
+        await store.close()
+
+
+async def _load_shipped_bank(store: Store) -> None:
+    if not await store.all_questions():
+        log.info("empty store: loading the shipped question bank")
+        await bank_commands.load(SHIPPED_BANK, store)
+
+
 def http_server(app: tornado.web.Application, *, xheaders: bool) -> HTTPServer:
     """The HTTP server of a game or admin process, with the body limits above."""
     return HTTPServer(
@@ -233,9 +260,8 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
         children.append(_start_beside(settings, "worker", "--work", "reports"))
         children.append(_start_beside(settings, "admin", "--port", str(settings.admin_port)))
     queue = CeleryQueue(make_celery(settings))  # sign-in mail and leaderboard builds
-    if whole_site and not await store.all_questions():
-        log.info("empty store: loading the shipped question bank")
-        await bank_commands.load(SHIPPED_BANK, store)
+    if whole_site:
+        await _load_shipped_bank(store)
     await asyncio.to_thread(warm_up)  # the judge's lists, read before the first answer
     bus = await open_bus(settings.redis_url)  # in-process when no Redis URL is set
     arena = Arena(
