@@ -10,15 +10,19 @@ The rules, in order:
    without its middle names or with the surname first (game.person_names).
 3. A given name alone, text equal to a wrong alternative, or to another real name
    (game.entities), is refused.
-4. Otherwise each word may differ from the answer's word by a few Damerau edits (a swap, or a
-   letter moved, counts as one), scaled by the word's length (`typo_budget`); a word with
-   digits in it must be exact, and so must the count of whole words.
+4. Otherwise each word may differ from the answer's word by a few slips (game.spelling: a
+   swap, a letter moved, letters doubled or a run typed twice count as one), scaled by the
+   word's length (`typo_budget`); a word with digits in it must be exact, and so must the
+   count of whole words.
 5. A typo is still refused when it is itself a word in common use or, for a person, a
    common surname (game.words), when it is at least as close to a wrong alternative as to
    the answer, or when it is strictly closer to another well-known name of the answer's kind.
+6. A word beyond its budget is still right when it sounds like the answer's word
+   (game.spelling.sounds_like), is no word, name or surname the judge knows, and no known
+   word that sounds alike is closer to it, nor a wrong alternative as close.
 
-Pure: standard library, rapidfuzz, anyascii and the game modules named above; the name lists
-and word frequencies are read once, on first use.
+Pure: standard library, rapidfuzz, jellyfish, anyascii and the game modules named above; the
+name lists, word frequencies and surnames are read once, on first use or in `warm_up`.
 """
 
 from __future__ import annotations
@@ -26,14 +30,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
-
-from rapidfuzz.distance import DamerauLevenshtein, Indel
+from functools import cache, lru_cache
 
 from game.entities import entities
-from game.normalize import Form, form, has_digit, normalize, read_form, roman_value, undouble
+from game.normalize import Form, form, has_digit, normalize, read_form, roman_value
 from game.person_names import given_name_last, short_forms, surnames, without_suffix
-from game.words import is_surname, zipf
+from game.spelling import Homophones, Words, distance, sounds_like
+from game.words import frequencies, is_surname, zipf
+from game.words import surnames as listed_surnames
 
 __all__ = ["MAX_ANSWER_LENGTH", "How", "Verdict", "judge", "normalize", "typo_budget"]
 
@@ -87,10 +91,9 @@ def typo_budget(length: int) -> int:
 
 def warm_up() -> None:
     """Read the lists the judge uses now instead of at the first answer (about a second of
-    work): a game process calls it, off its event loop, before it takes players."""
-    entities()
-    zipf("the")
-    is_surname("the")
+    work, most of it indexing 75,000 words by sound): a game process calls it, off its event
+    loop, before it takes players."""
+    _homophones()  # reads every list: names, word frequencies, surnames
 
 
 def judge(
@@ -120,8 +123,10 @@ def judge(
     if other is not None:
         return _refused(f"'{other}' is a different answer")
     target, edits, clash = _closest(text, question)
+    if target is None and clash:
+        return _refused("numbers must be exact")
     if target is None:
-        return _refused("numbers must be exact" if clash else "not the answer")
+        return _by_ear(typed, text, question)
     word = _word_of_its_own(text, target, question, person) if edits else None
     if word is not None:
         return _refused(f"'{word}' is a different answer")
@@ -336,22 +341,6 @@ def _number(word: str) -> str | None:
     return None if value is None else str(value)
 
 
-def distance(a: str, b: str, limit: int | None = None) -> int:
-    """Damerau edits between `a` and `b`, where two slips players make by sound count as one
-    edit: a letter moved elsewhere ("ghandi" -> "gandhi") and any number of letters doubled
-    or undoubled ("misisipi" -> "mississippi"). With `limit`, any answer above `limit`
-    only means "more than `limit`"."""
-    edits = DamerauLevenshtein.distance(a, b, score_cutoff=limit)
-    if edits <= 1:
-        return edits
-    if len(a) == len(b) and sorted(a) == sorted(b):
-        edits = min(edits, Indel.distance(a, b) // 2)
-    single_a, single_b = undouble(a), undouble(b)
-    if single_a != a or single_b != b:
-        edits = min(edits, 1 + DamerauLevenshtein.distance(single_a, single_b, score_cutoff=limit))
-    return edits
-
-
 def _word_of_its_own(text: Form, target: _Target, question: _Question, person: bool) -> str | None:
     """The typed word, capitalised, when it is a slip from the answer's word that is itself a
     common word or name ("Miller" for Müller, "Plank" for Planck) or, for a person, a common
@@ -400,9 +389,10 @@ def _rival(text: Form, target: _Target, question: _Question, person: bool) -> st
             if kinds & question.kinds and not index.ids[typed] & question.ids:
                 return index.names[typed]
             continue
-        for name in _names_near(answer, limit, question.kinds, question.ids):
-            if distance(typed, name, closer) <= closer:
-                return index.names[name]
+        names = _names_near(answer, limit, question.kinds, question.ids)
+        nearer = names.within(typed, closer)
+        if nearer:
+            return index.names[nearer[0]]
     return None
 
 
@@ -420,27 +410,96 @@ def _wrongs_near(question: _Question, answer: str, limit: int) -> tuple[tuple[st
 
 
 @lru_cache(maxsize=16384)
-def _names_near(
-    answer: str, limit: int, kinds: frozenset[str], ids: frozenset[str]
-) -> tuple[str, ...]:
-    """Other well-known names a text within `limit` edits of `answer` could be as close to.
+def _names_near(answer: str, limit: int, kinds: frozenset[str], ids: frozenset[str]) -> Words:
+    """Other well-known names a text within `limit` edits of `answer` could be as close to,
+    prepared to measure each typed text against all of them at once.
 
     Such a name lies within 2 * `limit` edits of the answer (the triangle inequality), so the
     lists are scanned once per answer and each typed text is measured against the few found.
     The scan allows for a swap costing two Levenshtein edits and a doubled letter one more.
     """
     index = entities()
-    return tuple(
+    return Words(
         name
         for name in index.near(answer, kinds, 4 * limit + 1)
         if not index.ids[name] & ids and distance(answer, name, 2 * limit + 1) <= 2 * limit + 1
     )
 
 
-def _accepted(target: _Target, typed: str, edits: int) -> Verdict:
+_Misspelt = tuple[str, str, int]  # a typed word, the answer's word it misspells, the slips
+
+
+def _by_ear(typed: str, text: Form, question: _Question) -> Verdict:
+    """The verdict on a text beyond every typo budget: right when its misspelt words still
+    sound like the answer's (game.spelling) and are no known word or name themselves, nor
+    sound like another one closer to them, and the text is no closer to a wrong alternative.
+    Unlike a typo, it is not measured against every name of the answer's kind: a few slips
+    out from a short name there are thousands, and the sound already tells them apart."""
+    heard = [found for target in question.targets if (found := _heard(text, target))]
+    if not heard:
+        return _refused("not the answer")
+    target, edits, misspelt = min(heard, key=lambda found: found[1])
+    for typed_word, answer_word, slips in misspelt:
+        if _known(typed_word):
+            return _refused(f"'{typed_word.capitalize()}' is a different answer")
+        other = _sounds_like_another(typed_word, answer_word, slips, question)
+        if other is not None:
+            return _refused(f"too close to '{other}'")
+    limit = distance(text.compact, target.form.compact)
+    for wrong_text, compact in _wrongs_near(question, target.form.compact, limit):
+        if distance(text.compact, compact, limit) <= limit:
+            return _refused(f"too close to '{wrong_text}'")
+    return _accepted(target, typed, edits, by_ear=True)
+
+
+def _heard(text: Form, target: _Target) -> tuple[_Target, int, list[_Misspelt]] | None:
+    """The target, the slips and the words misspelt by sound, when every word of the text is
+    the target's within its typo budget or by sound; else None."""
+    answer = target.form
+    if len(answer.words) != len(text.words) or not (answer.compact + text.compact).isalpha():
+        return None
+    total, misspelt = 0, []
+    for typed_word, answer_word in zip(text.words, answer.words, strict=True):
+        # A word alone already missed its budget in _closest: only a longer name's may not.
+        edits = _word_edits(typed_word, answer_word) if len(answer.words) > 1 else _FAR
+        if edits >= _FAR:
+            if not sounds_like(typed_word, answer_word, typo_budget(len(answer_word))):
+                return None
+            edits = distance(typed_word, answer_word)
+            misspelt.append((typed_word, answer_word, edits))
+        total += edits
+    return (target, total, misspelt) if misspelt else None
+
+
+def _known(word: str) -> bool:
+    """Whether a compact word is a word in use, a well-known name or a common surname."""
+    return zipf(word) > 0 or word in entities().names or is_surname(word)
+
+
+def _sounds_like_another(typed: str, answer: str, edits: int, question: _Question) -> str | None:
+    """Another known word or name that sounds like `typed` and is fewer slips from it than
+    `answer` (`edits` away), if any; the answer's other spellings and plural do not count."""
+    index = entities()
+    forms = {answer, answer + "s", answer + "es", answer.removesuffix("s")}
+    for other in _homophones().near(typed, edits - 1):
+        if other not in forms and not index.ids.get(other, frozenset()) & question.ids:
+            return index.names.get(other, other.capitalize())
+    return None
+
+
+@cache
+def _homophones() -> Homophones:
+    """Every word, name and surname the judge knows, by how it sounds."""
+    return Homophones({*frequencies(), *entities().names, *listed_surnames()})
+
+
+def _accepted(target: _Target, typed: str, edits: int, *, by_ear: bool = False) -> Verdict:
     if target.surname:
         how = How.SURNAME
-        reason = "surname is enough" + (f", {_typos(edits)} forgiven" if edits else "")
+        slips = "spelt as it sounds" if by_ear else f"{_typos(edits)} forgiven"
+        reason = "surname is enough" + (f", {slips}" if edits else "")
+    elif by_ear:
+        how, reason = How.TYPO, "spelt as it sounds"
     elif edits:
         how, reason = How.TYPO, f"{_typos(edits)} forgiven"
     elif target.alias:

@@ -23,12 +23,12 @@ WORDS_PATH = WORDS_DIR / "english.tsv"
 
 def zipf(word: str) -> float:
     """The Zipf frequency of a compact word ("muller"), 0.0 when it is rarer than the table."""
-    return _table().get(word, 0.0)
+    return frequencies().get(word, 0.0)
 
 
 def is_surname(word: str) -> bool:
     """Whether a compact word ("pickens") is the surname of many real people."""
-    return word in _surnames()
+    return word in surnames()
 
 
 def surname_paths() -> list[Path]:
@@ -46,7 +46,8 @@ def read_surnames(texts: Iterable[str]) -> frozenset[str]:
 
 
 @cache
-def _table() -> dict[str, float]:
+def frequencies() -> dict[str, float]:
+    """Every word of the table and its Zipf frequency."""
     table = {}
     for line in WORDS_PATH.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
@@ -56,5 +57,6 @@ def _table() -> dict[str, float]:
 
 
 @cache
-def _surnames() -> frozenset[str]:
+def surnames() -> frozenset[str]:
+    """Every listed surname."""
     return read_surnames(path.read_text(encoding="utf-8") for path in surname_paths())

@@ -340,6 +340,44 @@ def test_another_spelling_of_the_answer_is_not_its_look_alike() -> None:
     assert (verdict.correct, verdict.how) == (True, How.TYPO)
 
 
+def test_a_misspelling_that_sounds_like_the_answer_is_forgiven_beyond_the_count() -> None:
+    verdict = judge("Filadelfia", ["Philadelphia"], ("Boston", "Chicago"))
+
+    assert (verdict.correct, verdict.how, verdict.edits) == (True, How.TYPO, 4)
+    assert verdict.reason == "spelt as it sounds"
+
+
+def test_a_surname_spelt_as_it_sounds_says_both() -> None:
+    verdict = judge("Tchaikofskee", ["Pyotr Ilyich Tchaikovsky"], ("Igor Stravinsky",), person=True)
+
+    assert (verdict.correct, verdict.how) == (True, How.SURNAME)
+    assert verdict.reason == "surname is enough, spelt as it sounds"
+
+
+def test_a_word_of_its_own_that_sounds_like_the_answer_is_another_answer() -> None:
+    verdict = judge("Prize", ["Paris"], ("Lyon",))
+
+    assert (verdict.correct, verdict.reason) == (False, "'Prize' is a different answer")
+
+
+def test_a_misspelling_that_sounds_more_like_another_word_is_refused() -> None:
+    verdict = judge("Dezert", ["Dessert"], ("Starter",))
+
+    assert (verdict.correct, verdict.reason) == (False, "too close to 'Desert'")
+
+
+def test_a_misspelling_by_ear_as_close_to_a_wrong_choice_is_refused() -> None:
+    verdict = judge("Sinsinatti", ["Cincinnati"], ("Sinsinatta",))
+
+    assert (verdict.correct, verdict.reason) == (False, "too close to 'Sinsinatta'")
+
+
+def test_a_run_of_letters_typed_twice_is_one_typo() -> None:
+    verdict = judge("Mississisippi", ["Mississippi"], ("Missouri",))
+
+    assert (verdict.correct, verdict.reason) == (True, "1 typo forgiven")
+
+
 @pytest.mark.parametrize("typed", ["", " ", "\t\n", "?!", "...", "''"])
 def test_empty_or_punctuation_only_input_is_refused(typed: str) -> None:
     verdict = judge(typed, ["Paris"])
