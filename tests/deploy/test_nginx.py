@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pytest
 
+from ops.nginx_conf import CONF, local_config
 from tests.conftest import FIXTURE_QUESTIONS, ROOT, free_port, new_guest
 from tests.pipeline.live import Client, account, signed_in, start_process
 from tests.sockjs_client import SockJSClient
 
-CONF = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SLOW_SECONDS = 2.0
 
@@ -45,29 +45,6 @@ class Deployment:
 
     def moderator(self) -> Client:
         return signed_in(self.var_dir, self.secret, account("ops", "moderator"))
-
-
-def local_config(conf: str, *, port: int, games: list[int], admin: int, prefix: Path) -> str:
-    """The production config with this test's ports and folders."""
-    temp = "".join(
-        f"    {kind}_temp_path {prefix / kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    replacements = [
-        (r"(?m)^user .*;$", "user root;" if os.getuid() == 0 else ""),
-        (r"listen 80;", f"listen 127.0.0.1:{port};"),
-        (r"server 127\.0\.0\.1:10001;", f"server 127.0.0.1:{games[0]};"),
-        (r"server 127\.0\.0\.1:10002;", f"server 127.0.0.1:{games[1]};"),
-        (r"\n\s*server 127\.0\.0\.1:10003;", ""),
-        (r"server 127\.0\.0\.1:10004;", f"server 127.0.0.1:{admin};"),
-        (r"/srv/kwissle/static/", f"{ROOT}/static/"),
-        (r"/srv/kwissle/maintenance", str(prefix / "maintenance")),
-        (r"http \{\n", f"http {{\n    access_log {prefix / 'access.log'};\n{temp}"),
-    ]
-    for pattern, replacement in replacements:
-        conf, count = re.subn(pattern, replacement, conf, count=1)
-        assert count == 1, f"deploy/nginx.conf no longer has {pattern!r}"
-    return conf
 
 
 @pytest.fixture(scope="module")
