@@ -1,11 +1,12 @@
 """Times judge() over a realistic mix of what players type, built from the shipped bank.
 
 For each of the bank's questions it makes the texts players send: the answer as written,
-formatting variants, typos (a swap, a dropped, doubled or changed letter), a wrong
-alternative and a typo of one, a surname alone for person questions, number slips for number
-answers, and garbage. Each text is judged once per round, one call at a time. The judge keeps
-nothing of what was typed, so every round reads each text afresh, while each question's own
-preparation stays cached as it does in a running game. Goal: median <= 10 us, p99 <= 50 us.
+formatting variants, typos (a swap, a dropped, doubled or changed letter), a misspelling by
+ear (two vowels changed, often past the typo count), a wrong alternative and a typo of one, a
+surname alone for person questions, number slips for number answers, and garbage. Each text
+is judged once per round, one call at a time. The judge keeps nothing of what was typed, so
+every round reads each text afresh, while each question's own preparation stays cached as it
+does in a running game. Goal: median <= 10 us, p99 <= 50 us.
 
     .venv/bin/python bench/judge.py [--rounds N] [--seed N]
 """
@@ -82,6 +83,7 @@ def mixed_calls(questions: list[Question], rng: Random) -> list[tuple[Question, 
         calls.append((q, "exact", q.answer))
         calls.append((q, "format", q.answer.lower().replace(" ", "-")))
         calls.extend((q, "typo", typo(q.answer, rng)) for _ in range(2))
+        calls.append((q, "by ear", by_ear(q.answer, rng)))
         calls.append((q, "wrong", rng.choice(q.wrong)))
         calls.append((q, "look-alike", typo(rng.choice(q.wrong), rng)))
         calls.append((q, "garbage", "".join(rng.choices(string.ascii_lowercase, k=7))))
@@ -106,6 +108,14 @@ def typo(text: str, rng: Random) -> str:
             return text[:i] + text[i] + text[i:]
         case _:
             return text[:i] + rng.choice("aeiou") + text[i + 1 :]
+
+
+def by_ear(text: str, rng: Random) -> str:
+    """`text` with two of its vowels written as other vowels, as in "Seperete" for Separate."""
+    vowels = [i for i, ch in enumerate(text) if ch in "aeiou"]
+    for i in rng.sample(vowels, min(2, len(vowels))):
+        text = text[:i] + rng.choice("aeiou".replace(text[i], "")) + text[i + 1 :]
+    return text
 
 
 def number_slip(text: str, rng: Random) -> str:

@@ -73,6 +73,18 @@ def main() -> None:
 
 def misspellings(rng: Random, count: int) -> list[Row]:
     """Right answers mistyped as people really mistype them (codespell's dictionary)."""
+    pairs = codespell_pairs()
+    chosen = rng.sample(pairs, count)
+    words = [fix for _typed, fix in pairs]
+    return [
+        ("typo", typed, [fix], rng.sample(words, 3), False, True, "codespell")
+        for typed, fix in chosen
+    ]
+
+
+def codespell_pairs() -> list[tuple[str, str]]:
+    """(misspelling, correction) for codespell's words of 5 letters or more that have one
+    correction only."""
     spec = find_spec("codespell_lib")
     assert spec is not None and spec.origin is not None
     path = Path(spec.origin).parent / "data" / "dictionary.txt"
@@ -84,12 +96,7 @@ def misspellings(rng: Random, count: int) -> list[Row]:
             continue  # several corrections: the writer's intent is unknown
         if len(fix) >= 5 and typed.lower() != fix.lower():
             pairs.append((typed, fix))
-    chosen = rng.sample(pairs, count)
-    words = [fix for _typed, fix in pairs]
-    return [
-        ("typo", typed, [fix], rng.sample(words, 3), False, True, "codespell")
-        for typed, fix in chosen
-    ]
+    return pairs
 
 
 def countryinfo_names() -> list[tuple[str, str]]:
