@@ -28,6 +28,7 @@ from game.normalize import undouble
 # Where a run of two to four letters comes twice in a row: "initial|ial|izes".
 _STUTTER = re.compile(r"(?=([a-z]{2,4})\1)")
 _MIN_STUTTER_BASE = 5  # "bora" in "borabora" is a word, not a stutter
+_FEW = 8  # words measured one by one faster than a pass over them all is set up
 
 
 def distance(a: str, b: str, limit: int | None = None) -> int:
@@ -111,11 +112,17 @@ def _indexes(words: Sequence[str]) -> dict[str, list[int]]:
 
 
 def _near(word: str, words: Sequence[str], exact: dict[str, list[int]], limit: int) -> list[int]:
-    """The indexes of `words` within `limit` Damerau edits of `word`: none, those it is
-    exactly (`exact` indexes them); else those within twice as many Levenshtein edits (a
-    swap is two), found in one C++ pass, then measured."""
+    """The indexes of `words` within `limit` Damerau edits of `word`: with no edits, those it
+    is (`exact` indexes them); among a few words, each measured; else those within twice as
+    many Levenshtein edits (a swap is two), found in one C++ pass, then measured."""
     if limit == 0:
         return exact.get(word, [])
+    if len(words) <= _FEW:
+        return [
+            i
+            for i, other in enumerate(words)
+            if DamerauLevenshtein.distance(word, other, score_cutoff=limit) <= limit
+        ]
     found = process.extract(
         word, words, scorer=Levenshtein.distance, score_cutoff=2 * limit, limit=None
     )
@@ -176,14 +183,13 @@ class Homophones:
             for key in dict.fromkeys(keys(word)):
                 by_key.setdefault(key, []).append(word)
         self._by_key = by_key
-        self._prepared: dict[str, Words] = {}  # a key's words, once a misspelling asked
+        # The words of a pair of codes, prepared when a misspelling with that pair comes: the
+        # pairs met are few next to the words, and one Words for both codes is measured once.
+        self._sounding = lru_cache(maxsize=8192)(self._prepare)
 
     def near(self, word: str, limit: int) -> list[str]:
         """The known words with either of `word`'s codes at most `limit` slips from it."""
-        found: dict[str, None] = {}
-        for key in dict.fromkeys(keys(word)):
-            group = self._prepared.get(key)
-            if group is None:
-                group = self._prepared[key] = Words(self._by_key.get(key, ()))
-            found.update(dict.fromkeys(group.within(word, limit)))
-        return list(found)
+        return self._sounding(keys(word)).within(word, limit)
+
+    def _prepare(self, codes: tuple[str, str]) -> Words:
+        return Words(word for code in codes for word in self._by_key.get(code, ()))
