@@ -11,6 +11,7 @@ the admin process, the workers and Redis.
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
@@ -239,6 +240,8 @@ def wait_until_answering(child: Child) -> None:
             return
         except urllib.error.HTTPError:
             return
+        except http.client.HTTPException as error:
+            raise RuntimeError(f"port {child.port} answers, but not as {child.name}") from error
         except OSError:
             if child.exited() or time.monotonic() > deadline:
                 log = child.log.read_text(errors="replace")[-4000:]

@@ -6,6 +6,7 @@ else's), keeps nothing on disk (the bus needs no persistence) and stops with the
 
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,25 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_port_run(count: int) -> int:
+    """The first of `count` consecutive ports of 127.0.0.1 that nothing listens on now, below
+    Linux's ephemeral range (32768 and up), so no outgoing connection is given one meanwhile."""
+    start = random.randrange(20000, 32000 - count)
+    for base in range(start, start + 2000):
+        if all(_bindable(port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError(f"no {count} free ports in a row between {start} and {start + 2000}")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def answers_ping(port: int) -> bool:

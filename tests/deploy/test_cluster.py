@@ -24,8 +24,8 @@ import pytest
 import redis
 
 from ops.cluster import nginx_binary
-from ops.local_redis import answers_ping
-from tests.conftest import FIXTURE_QUESTIONS, ROOT, free_port
+from ops.local_redis import answers_ping, free_port_run
+from tests.conftest import FIXTURE_QUESTIONS, ROOT
 from tests.sockets.test_battle_over_socket import pair, player, run
 from tests.sockets.test_failover import (
     TAKEOVER_SECONDS,
@@ -94,7 +94,8 @@ def site(tmp_path: Path) -> Iterator[Front]:
         check=True,
         capture_output=True,
     )
-    port, admin = free_port(), free_port()
+    port = free_port_run(5)  # nginx, three game processes, admin
+    admin = port + 4
     output = tmp_path / "site.out"
     env = {**os.environ, "KWISSLE_TIMING": TIMING, "KWISSLE_ADMIN_PORT": str(admin)}
     env.pop("KWISSLE_REDIS_URL", None)
