@@ -42,10 +42,12 @@ ANSWERS = {
 
 
 async def connect(server: LiveServer, nickname: str) -> SockJSClient:
+    """A new guest's welcomed connection; `client.token` keeps its token to reconnect with."""
     guest = await asyncio.to_thread(new_guest, server.base_url, nickname)
     client = await SockJSClient(server.base_url).connect()
     await client.send({"type": "hello", "token": guest.token})
     await client.expect("welcome")
+    client.token = guest.token  # type: ignore[attr-defined]
     return client
 
 
