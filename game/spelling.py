@@ -28,7 +28,7 @@ from game.normalize import undouble
 # Where a run of two to four letters comes twice in a row: "initial|ial|izes".
 _STUTTER = re.compile(r"(?=([a-z]{2,4})\1)")
 _MIN_STUTTER_BASE = 5  # "bora" in "borabora" is a word, not a stutter
-_FEW = 8  # words measured one by one faster than a pass over them all is set up
+_FEW = 4  # words measured one by one faster than they are prepared and passed over at once
 
 
 def distance(a: str, b: str, limit: int | None = None) -> int:
@@ -56,22 +56,33 @@ class Words:
     """Known words (the names a typo could be closer to, the homophones of a misspelling),
     prepared to find at once those within a few slips of a typed word.
 
-    `within(typed, limit)` is `[w for w in words if distance(typed, w, limit) <= limit]`, but
-    each way `distance` counts (plain edits, a letter moved, letters doubled, a run typed
-    twice) is looked for among all the words in one C++ pass or a dictionary look-up, instead
-    of measuring them one by one in Python: a long answer has hundreds of such names.
+    `within(typed, limit)` is `[w for w in words if distance(typed, w, limit) <= limit]`. Of
+    more than a few words, each way `distance` counts (plain edits, a letter moved, letters
+    doubled, a run typed twice) is looked for among them all in one C++ pass or a dictionary
+    look-up, instead of measuring them one by one in Python: a long answer has hundreds of
+    such names. A few words are measured one by one, which is faster than preparing them.
     """
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = tuple(dict.fromkeys(words))
+        self._few = len(self.words) <= _FEW
+        if self._few:
+            return
+        # Most words have no double letter and are their own single form: this adds little.
         self._single = tuple(undouble(word) for word in self.words)
-        self._exact = _indexes(self.words)
-        self._exact_single = _indexes(self._single)
-        self._anagrams: dict[str, list[int]] = {}
-        self._stutters: list[tuple[str, int]] = []  # (a word with a repeated run once, index)
-        for index, word in enumerate(self.words):
-            self._anagrams.setdefault("".join(sorted(word)), []).append(index)
-            self._stutters += [(once, index) for once in _without_a_stutter(word)]
+        # Where each single form is, for the commonest case (one slip in all, the doubling):
+        # one index, and the few single forms two words share apart.
+        self._by_single: dict[str, int] = {}
+        self._shared_single: dict[str, list[int]] = {}
+        for index, single in enumerate(self._single):
+            first = self._by_single.setdefault(single, index)
+            if first != index:
+                self._shared_single.setdefault(single, [first]).append(index)
+        self._stutters = [  # (a word with a run typed twice, typed once; its index): few
+            (once, index)
+            for index, word in enumerate(self.words)
+            for once in _without_a_stutter(word)
+        ]
 
     def __len__(self) -> int:
         return len(self.words)
@@ -81,18 +92,40 @@ class Words:
         if limit < 0:
             return []
         words = self.words
-        found = set(_near(typed, words, self._exact, limit))
-        for i in self._anagrams.get("".join(sorted(typed)), ()):  # a letter moved
-            if Indel.distance(typed, words[i]) // 2 <= limit:
-                found.add(i)
+        if self._few:
+            return [word for word in words if distance(typed, word, limit) <= limit]
+        letters = sorted(typed)
+        # Plain edits, or a letter moved (an anagram's Indel distance is even, so it is within
+        # 2 * limit as well): both lie within twice as many Levenshtein edits.
+        found = {
+            i
+            for i, word in _levenshtein_near(typed, words, 2 * limit)
+            if DamerauLevenshtein.distance(typed, word, score_cutoff=limit) <= limit
+            or (
+                len(word) == len(typed)
+                and sorted(word) == letters
+                and Indel.distance(typed, word) // 2 <= limit
+            )
+        }
         if limit >= 1:  # one slip for the doubled letters or the run typed twice, and the rest
-            found.update(_near(undouble(typed), self._single, self._exact_single, limit - 1))
+            single = undouble(typed)
+            if limit == 1:
+                first = self._by_single.get(single)
+                found.update(self._shared_single.get(single, () if first is None else (first,)))
+            else:
+                found.update(
+                    i
+                    for i, word in _levenshtein_near(single, self._single, 2 * (limit - 1))
+                    if DamerauLevenshtein.distance(single, word, score_cutoff=limit - 1) < limit
+                )
             # A run typed twice over a word of 5 letters or more leaves at least 7.
             for once in _without_a_stutter(typed) if len(typed) > _MIN_STUTTER_BASE + 1 else ():
                 found.update(
                     i
-                    for i in _near(once, words, self._exact, limit - 1)
-                    if len(typed) - len(words[i]) > 1 and len(words[i]) >= _MIN_STUTTER_BASE
+                    for i, word in _levenshtein_near(once, words, 2 * (limit - 1))
+                    if len(typed) - len(word) > 1
+                    and len(word) >= _MIN_STUTTER_BASE
+                    and DamerauLevenshtein.distance(once, word, score_cutoff=limit - 1) < limit
                 )
             if len(typed) >= _MIN_STUTTER_BASE:
                 found.update(
@@ -104,33 +137,13 @@ class Words:
         return [words[i] for i in sorted(found)]
 
 
-def _indexes(words: Sequence[str]) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
-    for index, word in enumerate(words):
-        found.setdefault(word, []).append(index)
-    return found
-
-
-def _near(word: str, words: Sequence[str], exact: dict[str, list[int]], limit: int) -> list[int]:
-    """The indexes of `words` within `limit` Damerau edits of `word`: with no edits, those it
-    is (`exact` indexes them); among a few words, each measured; else those within twice as
-    many Levenshtein edits (a swap is two), found in one C++ pass, then measured."""
-    if limit == 0:
-        return exact.get(word, [])
-    if len(words) <= _FEW:
-        return [
-            i
-            for i, other in enumerate(words)
-            if DamerauLevenshtein.distance(word, other, score_cutoff=limit) <= limit
-        ]
+def _levenshtein_near(word: str, words: Sequence[str], limit: int) -> list[tuple[int, str]]:
+    """(index, word) of `words` within `limit` Levenshtein edits of `word`, in one C++ pass.
+    A Damerau edit (a swap) is at most two of them, so this narrows a Damerau search."""
     found = process.extract(
-        word, words, scorer=Levenshtein.distance, score_cutoff=2 * limit, limit=None
+        word, words, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
     )
-    return [
-        i
-        for other, _score, i in found
-        if DamerauLevenshtein.distance(word, other, score_cutoff=limit) <= limit
-    ]
+    return [(i, other) for other, _score, i in found]
 
 
 def _without_a_stutter(word: str) -> Iterator[str]:
@@ -183,8 +196,8 @@ class Homophones:
             for key in dict.fromkeys(keys(word)):
                 by_key.setdefault(key, []).append(word)
         self._by_key = by_key
-        # The words of a pair of codes, prepared when a misspelling with that pair comes: the
-        # pairs met are few next to the words, and one Words for both codes is measured once.
+        # The words of both of a misspelling's codes, prepared when a misspelling with that
+        # pair of codes first comes, so that it is measured against them in one pass.
         self._sounding = lru_cache(maxsize=8192)(self._prepare)
 
     def near(self, word: str, limit: int) -> list[str]:
