@@ -277,3 +277,37 @@ async def keep_playing(
         if how != "skip" and client.closed is None:
             with contextlib.suppress(WebSocketClosedError):
                 await act(client, battle, question, how)
+
+
+def test_after_a_takeover_finish_your_battle_first_and_the_rematch_hold_on_every_process(cluster):
+    one, two, three = cluster.servers
+
+    async def scenario() -> None:
+        ann, bob = await player(one, "Ann"), await player(two, "Bob")
+        battle = await pair(ann, bob)  # process 2 runs it
+        for client in (ann, bob):
+            await client.expect("question")
+        two.process.kill()
+        two.process.wait(10)
+        cluster.retire(two)
+        await bob.wait_closed()
+        bob = await resume(three, bob, battle)
+        for client in (ann, bob):
+            await client.expect("snapshot", timeout=TAKEOVER_SECONDS)
+
+        ann_elsewhere = await resume(three, ann, battle)  # a second tab, on another process
+        await ann_elsewhere.send({"type": "play", "category": None})
+        refused = await ann_elsewhere.expect("error")
+        assert refused["code"] == "in_battle", refused
+
+        result, _ = await play_to_the_end(ann, bob, battle)
+        assert result["outcome"] == "finished"
+        await ann.send({"type": "rematch", "battle": battle})
+        assert (await bob.expect("rematch"))["by"] == ann.user_id
+        await bob.send({"type": "rematch", "battle": battle})
+        again_ann, again_bob = await ann.expect("battle"), await bob.expect("battle")
+        assert again_ann["battle"] == again_bob["battle"] != battle
+        for client in (ann, bob, ann_elsewhere):
+            client.close()
+
+    run(scenario())
