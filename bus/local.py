@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bus.port import Forwarded, Pool, Relay, Router, Sink
@@ -37,6 +38,9 @@ class LocalRelay(Relay):
 
     async def present(self, user_id: str) -> bool:
         return bool(self._sinks.get(user_id))
+
+    def on_lost(self, handler: Callable[[str], None]) -> None:
+        pass  # every connection lives and dies with this one process, and says when it leaves
 
 
 class LocalPool(Pool):

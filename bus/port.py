@@ -2,7 +2,8 @@
 
 `Pool` is the matchmaking queue, `Relay` carries messages to players' connections and `Router`
 carries a player's commands to the process that runs their battle. bus/local.py serves one
-process; bus/redis.py lets several game processes share all three. Imports no Tornado.
+process; bus/redis.py lets several game processes share all three. A call that needs the shared
+bus while it cannot be reached raises `BusUnavailable` at once. Imports no Tornado.
 """
 
 from __future__ import annotations
@@ -14,6 +15,16 @@ from typing import Any, Protocol
 from game.matchmaking import Pairing, Seeker
 
 
+class BusUnavailable(ConnectionError):
+    """The bus shared by the game processes (Redis) cannot be reached or refused the call, which
+    did nothing. Raised at once while the bus is down; the bus reconnects by itself."""
+
+
+class AttachFailed(BusUnavailable):
+    """A connection could not be attached even after retrying: close it and let the client come
+    back later (sockets.connection closes it with 1013)."""
+
+
 class Sink(Protocol):
     """Something that can carry a message to one open connection."""
 
@@ -22,17 +33,32 @@ class Sink(Protocol):
     def end_session(self, session: str) -> None:
         """The sign-in session `session` has ended: close if this connection was opened in it."""
 
+    def lost(self) -> None:
+        """The relay let this connection go without its leaving (the other processes counted
+        this one as gone while it stalled): close it, so the client comes back and is counted
+        again."""
+
 
 class Relay(ABC):
     """Routes messages for a player to every connection that player has open."""
 
     @abstractmethod
     async def attach(self, user_id: str, sink: Sink) -> None:
-        """Start delivering the player's messages to `sink`; ready when this returns."""
+        """Start delivering the player's messages to `sink`; ready when this returns.
+
+        Raises AttachFailed when the shared bus refused it for a few seconds; `sink` is not
+        attached then. While the bus is down the connection is attached in this process only
+        (it hears this process's battles) and joins the others when the bus is back.
+        """
 
     @abstractmethod
     async def detach(self, user_id: str, sink: Sink) -> bool:
-        """Forget a connection; True when it was the player's last one (in any process)."""
+        """Forget a connection; True when it was the player's last one (in any process).
+
+        Raises BusUnavailable when that cannot be known now (the bus is down): the sink is
+        forgotten all the same, and once the bus is back the relay counts the leaving and calls
+        the `on_lost` handlers if it was the player's last connection.
+        """
 
     @abstractmethod
     def deliver(self, user_id: str, message: dict[str, Any]) -> None:
@@ -53,6 +79,13 @@ class Relay(ABC):
     @abstractmethod
     async def present(self, user_id: str) -> bool:
         """Whether the player has a connection open in some live process."""
+
+    @abstractmethod
+    def on_lost(self, handler: Callable[[str], None]) -> None:
+        """Call `handler(user_id)` when a player's last connection anywhere went away without a
+        `detach` saying so: the process that held it stopped (another process notices within
+        seconds, and exactly one calls its handlers), or it left while the bus was down (called
+        once the bus is back). Never called for a player who has a connection open here."""
 
 
 class Pool(ABC):

@@ -128,6 +128,7 @@ class Arena:
         self._relay = relay
         self._router = router
         router.serve(self._forwarded)
+        relay.on_lost(self._lost)
         self._custody = custody or LocalCustody()
         self._config = config
         self._clock = clock
@@ -166,12 +167,20 @@ class Arena:
 
     async def disconnected(self, user: Identity) -> None:
         """The player's last connection (in any process) closed."""
-        await self._pool.leave(user.user_id)
-        battle_id = self._battle_of.get(user.user_id)
+        await self._left(user.user_id)
+
+    def _lost(self, user_id: str) -> None:
+        """The relay found the player's last connection gone with its process (or gone while
+        Redis was down): the same as a disconnect, seat held."""
+        self._spawn(self._quietly(self._left(user_id), f"mark {user_id} away in"))
+
+    async def _left(self, user_id: str) -> None:
+        await self._pool.leave(user_id)
+        battle_id = self._battle_of.get(user_id)
         if battle_id is not None:
-            self._apply(battle_id, Disconnected(user.user_id))
+            self._apply(battle_id, Disconnected(user_id))
         else:
-            await self._router.forward(user.user_id, {"kind": "disconnected"})
+            await self._router.forward(user_id, {"kind": "disconnected"})
 
     # commands
     async def handle(self, user: Identity, command: protocol.Command, rtt: float = 0.0) -> None:
@@ -254,8 +263,8 @@ class Arena:
             return
         try:
             busy = await self._custody.battle_of(user.user_id)
-        except Exception:
-            log.exception("could not tell whether %s is in a battle", user.user_id)
+        except Exception as error:  # Redis away, as a refusal says: no traceback per play
+            log.warning("could not tell whether %s is in a battle: %s", user.user_id, error)
             self._unavailable(user.user_id)
             return
         if busy is not None:
@@ -276,8 +285,8 @@ class Arena:
         )
         try:
             pairing = await self._pool.join(seeker)
-        except Exception:
-            log.exception("could not queue %s for a battle", user.user_id)
+        except Exception as error:
+            log.warning("could not queue %s for a battle: %s", user.user_id, error)
             self._unavailable(user.user_id)
             return
         if pairing is None:
@@ -630,6 +639,11 @@ class Arena:
             await self._hand_over()
         for battle_id in list(self._battles):
             self._apply(battle_id, Halt())
+        if self._keeping is not None:
+            # A Halt waiting for its lease to be confirmed (as after a Redis restart) is applied
+            # by the keep under way, and its save spawned then.
+            await asyncio.gather(self._keeping, return_exceptions=True)
+        await self._custody.settled()  # a Halt's save is spawned once its log entry is written
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._custody.settled()

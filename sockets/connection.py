@@ -22,7 +22,7 @@ from sockjs.tornado import SockJSConnection
 from sockjs.tornado.session import ConnectionInfo
 from tornado.ioloop import IOLoop, PeriodicCallback
 
-from bus.port import Relay
+from bus.port import AttachFailed, BusUnavailable, Relay
 from sockets import protocol
 from sockets.arena import Arena
 from sockets.auth import Identity, read_token
@@ -44,6 +44,9 @@ CLOSE_NO_HELLO = (4001, "say hello first")
 CLOSE_FLOOD = (4008, "too many messages")
 CLOSE_TOO_LARGE = (4009, "frame too large")
 CLOSE_SIGNED_OUT = (4010, "signed out")
+# The bus could not count this connection (Redis refused for seconds), or let it go while this
+# process was cut off from the others: the client comes back through a fresh hello.
+CLOSE_TRY_AGAIN = (1013, "try again")
 
 
 CLOSE_RESTART = (1001, "server restarting")
@@ -77,6 +80,11 @@ class OpenConnections:
         """How many connections `address` holds open here."""
         return self._per_address[address]
 
+    @property
+    def total(self) -> int:
+        """How many connections are open here."""
+        return len(self._live)
+
     async def close_all(self) -> None:
         """Close every connection and wait until each has left; used on shutdown."""
         for connection in list(self._live):
@@ -108,7 +116,7 @@ class GameConnection(SockJSConnection):
         self._signing_in: asyncio.Future[Identity | None] | None = None
         # Set with the user: done once the relay delivers here; commands wait for it, so a
         # reply never goes out before this connection can receive it.
-        self._attached: asyncio.Future[None] | None = None
+        self._attached: asyncio.Future[bool] | None = None
         self._bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST, time.monotonic())
         # When each attempt of this connection was read: (battle, index) -> monotonic time.
         self._attempted_at: dict[tuple[str, int], float] = {}
@@ -163,7 +171,8 @@ class GameConnection(SockJSConnection):
             self._error("not_authenticated", "Say hello first.")
             return
         assert self._attached is not None  # set with self.user
-        await self._attached
+        if not await self._attached:
+            return  # closed: the relay could not take it
         await self.deps.arena.handle(user, command, self._round_trips.estimate or 0.0)
 
     def _hello(self, hello: protocol.Hello) -> None:
@@ -194,13 +203,24 @@ class GameConnection(SockJSConnection):
         self._attached = asyncio.ensure_future(self._attach(user, hello))
         return user
 
-    async def _attach(self, user: Identity, hello: protocol.Hello) -> None:
-        await self.deps.relay.attach(user.user_id, self)
+    async def _attach(self, user: Identity, hello: protocol.Hello) -> bool:
+        """Whether the relay took this connection; closed when it could not."""
+        try:
+            await self.deps.relay.attach(user.user_id, self)
+        except AttachFailed as error:
+            log.warning("closed a socket of %s: %s", user.user_id, error)
+            self._close(CLOSE_TRY_AGAIN)
+            return False
         self.deliver({"type": "welcome", "user": {"id": user.user_id, "nickname": user.nickname}})
         self._pinger = PeriodicCallback(self._ping, PING_SECONDS * 1000)
         self._pinger.start()
         self._ping()
-        await self.deps.arena.connected(user, hello.battle, hello.seq)
+        try:
+            await self.deps.arena.connected(user, hello.battle, hello.seq)
+        except BusUnavailable:
+            # A battle of theirs on another process cannot hear of it now; one here did.
+            log.info("the bus is down: %s reconnected unheard by other processes", user.user_id)
+        return True
 
     def _ping(self) -> None:
         self.deliver({"type": "ping", "s": self._round_trips.ping(time.monotonic())})
@@ -219,6 +239,9 @@ class GameConnection(SockJSConnection):
         if self.user is not None and self.user.session == session:
             self._close(CLOSE_SIGNED_OUT)
 
+    def lost(self) -> None:
+        self._close(CLOSE_TRY_AGAIN)
+
     def on_close(self) -> None:
         if self._hello_timer is not None:
             IOLoop.current().remove_timeout(self._hello_timer)
@@ -234,6 +257,11 @@ class GameConnection(SockJSConnection):
         try:
             if await self.deps.relay.detach(user.user_id, self):
                 await self.deps.arena.disconnected(user)
+        except BusUnavailable as error:
+            # Raised by detach: forgotten here all the same, and counted when Redis is back (the
+            # arena hears of it through the relay's on_lost then). By the arena: the pool or the
+            # battle's process did not hear of the leaving, as of any command while down.
+            log.warning("%s left while the bus is down: %s", user.user_id, error)
         except Exception:
             log.exception("leaving failed for %s", user.user_id)
 

@@ -11,7 +11,7 @@ import pytest
 
 from bus.local import LocalPool
 from bus.port import Pool
-from bus.redis import RedisPool, connect
+from tests.bus.processes import process
 
 
 @pytest.fixture(params=["in-process", "redis"])
@@ -21,11 +21,9 @@ def on_pool(request: pytest.FixtureRequest) -> Callable[[Callable[[Pool], Awaita
             if request.param == "in-process":
                 await scenario(LocalPool())
                 return
-            client = connect(request.getfixturevalue("redis_url"))
-            try:
-                await scenario(RedisPool(client, prefix=f"test:{uuid.uuid4().hex}:"))
-            finally:
-                await client.aclose()
+            url = request.getfixturevalue("redis_url")
+            async with process(url, f"test:{uuid.uuid4().hex}:") as one:
+                await scenario(one.pool)
 
         asyncio.run(with_pool())
 

@@ -7,8 +7,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bus.redis import RedisPool, connect
+from bus.redis import RedisPool
 from game.matchmaking import Pairing, Seeker
+from tests.bus.processes import process, processes
 
 
 def seeker(user_id: str, category: str | None = None, since: float = 0.0) -> Seeker:
@@ -19,11 +20,8 @@ def with_pool(redis_url: str, scenario: Callable[[RedisPool], Awaitable[Any]]) -
     """Run `scenario` on a pool of its own (a fresh key prefix) in a real Redis."""
 
     async def run() -> None:
-        client = connect(redis_url)
-        try:
-            await scenario(RedisPool(client, prefix=f"test:{uuid.uuid4().hex}:"))
-        finally:
-            await client.aclose()
+        async with process(redis_url, f"test:{uuid.uuid4().hex}:") as one:
+            await scenario(one.pool)
 
     asyncio.run(run())
 
@@ -109,13 +107,11 @@ def test_seekers_joining_at_once_from_two_clients_are_each_paired_at_most_once(r
     requests += [seeker(f"u{n}", categories[n % 3], since=1.0) for n in range(10)]
 
     async def scenario() -> None:
-        prefix = f"test:{uuid.uuid4().hex}:"
-        clients = [connect(redis_url), connect(redis_url)]
-        pools = [RedisPool(client, prefix=prefix) for client in clients]
-
-        results = await asyncio.gather(
-            *(pools[n % 2].join(request) for n, request in enumerate(requests))
-        )
+        async with processes(redis_url, 2) as both:
+            pools = [p.pool for p in both]
+            results = await asyncio.gather(
+                *(pools[n % 2].join(request) for n, request in enumerate(requests))
+            )
 
         pairings = [p for p in results if p is not None]
         entries = [s for p in pairings for s in (p.first, p.second)]
@@ -125,7 +121,5 @@ def test_seekers_joining_at_once_from_two_clients_are_each_paired_at_most_once(r
         for pairing in pairings:
             asked = {pairing.first.category, pairing.second.category} - {None}
             assert len(asked) <= 1 and pairing.category == (asked.pop() if asked else None)
-        for client in clients:
-            await client.aclose()
 
     asyncio.run(scenario())

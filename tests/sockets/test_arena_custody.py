@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from bus.custody import Roster
 from bus.local import LocalPool, LocalRelay, LocalRouter
-from bus.redis import RedisPool, connect
+from bus.redis import Link, RedisPool, connect
 from bus.redis_custody import RedisCustody
 from game.battle_state import Timing
 from game.questions import Question
@@ -170,7 +170,10 @@ def test_a_battle_whose_log_was_lost_is_recorded_aborted_and_its_players_told(tm
 def test_play_while_redis_cannot_be_reached_is_refused_as_unavailable(tmp_path):
     async def scenario() -> None:
         pool_client, custody_client = connect(NOWHERE), connect(NOWHERE)
-        for parts in ({"pool": RedisPool(pool_client)}, {"custody": RedisCustody(custody_client)}):
+        for parts in (
+            {"pool": RedisPool(Link(pool_client))},
+            {"custody": RedisCustody(custody_client)},
+        ):
             arena, store, ann, _ = await arena_on(tmp_path, **parts)
             started = time.monotonic()
 

@@ -21,12 +21,13 @@ from typing import Any
 import pytest
 from tornado.websocket import WebSocketClosedError
 
-from bus.redis import RedisPool, connect
+from bus.redis import Link, RedisPool, connect
 from sockets import protocol
 from sockets.arena import Arena
-from tests.conftest import LiveServer, start_server, stop_server
+from tests.conftest import LiveServer, new_guest, start_server, stop_server
 from tests.pipeline.live import account, signed_in
 from tests.protocol_page import read_page
+from tests.redis_server import redis_server
 from tests.sockets.test_arena import ANN, BOB, BrokenHistoryStore, Inbox, arena_with
 from tests.sockets.test_arena_custody import NOWHERE, a_battle_that_lost_its_log, arena_on
 from tests.sockets.test_battle_over_socket import BANK, act, pair, player
@@ -177,6 +178,26 @@ async def closes(server: LiveServer) -> list[SockJSClient]:
     return [silent, flooder, big, walker]
 
 
+async def an_attach_redis_refuses(folder: Path) -> list[SockJSClient]:
+    """1013: Redis answers but refuses every write (out of memory), so the game process cannot
+    register the connection with the others and closes it for the client to try again."""
+    (folder / "redis").mkdir()
+    with redis_server(folder / "redis") as url:
+        env = {"KWISSLE_REDIS_URL": url}
+        server = await asyncio.to_thread(start_server, folder / "var", extra_env=env)
+        try:
+            client = connect(url)
+            await client.config_set("maxmemory", "1")
+            await client.aclose()
+            guest = await asyncio.to_thread(new_guest, server.base_url, "Oom")
+            refused = await SockJSClient(server.base_url).connect()
+            await refused.send({"type": "hello", "token": guest.token})
+            await refused.wait_closed(timeout=20)
+        finally:
+            await asyncio.to_thread(stop_server, server)
+    return [refused]
+
+
 async def a_restart(var_dir: Path) -> list[SockJSClient]:
     server = await asyncio.to_thread(start_server, var_dir)
     dan = await player(server, "Dan")
@@ -205,7 +226,7 @@ async def faults_of_redis(folders: tuple[Path, Path], redis_url: str) -> list[di
     process stopped is claimed, and its log is gone), from arenas in this process."""
     seen: list[dict[str, Any]] = []
     unreachable = connect(NOWHERE)
-    arena, store, ann, _ = await arena_on(folders[0], pool=RedisPool(unreachable))
+    arena, store, ann, _ = await arena_on(folders[0], pool=RedisPool(Link(unreachable)))
     await arena.handle(ANN, protocol.Play(None))
     seen.append(await ann.expect("error"))
     await arena.close()
@@ -240,6 +261,7 @@ def walk(
             waiting_alone(live_server),
             closes(live_server),
             a_restart(tmp_path_factory.mktemp("restart")),
+            an_attach_redis_refuses(tmp_path_factory.mktemp("refused")),
         )
         for client in (c for group in groups for c in group):
             seen.saw(client.received, client.server_closes)
