@@ -35,6 +35,7 @@ from bank import commands as bank_commands
 from bus.factory import open_bus
 from game.answers import warm_up
 from handlers.application import make_game_app
+from handlers.health import LoopLag
 from ops.cluster import run_site
 from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
@@ -276,7 +277,20 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     connections = OpenConnections()
     latency = RevealLatency(store)
     latency.start()
-    app = make_game_app(settings, store, arena, bus.relay, queue, connections, latency, queue)
+    lag = LoopLag()
+    lag.start()
+    app = make_game_app(
+        settings,
+        store,
+        arena,
+        bus.relay,
+        queue,
+        connections,
+        latency,
+        queue,
+        bus_state=lambda: bus.state,
+        lag=lag,
+    )
     server = http_server(app, xheaders=settings.trusts_proxy_headers(settings.host))
     server.listen(settings.game_port, address=settings.host)
     log.info("game process on http://%s:%d/", settings.host, settings.game_port)
@@ -286,6 +300,7 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
     await arena.close()  # battles end as aborted and their players hear it
     await connections.close_all()  # then each player leaves the pool and presence
     await latency.close()
+    await lag.stop()
     await bus.close()
     await queue.close()
     for child in children:

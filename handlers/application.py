@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import tornado.web
 from sockjs.tornado import SockJSRouter
 
 from bus.port import Relay
-from handlers import auth, lobby, pages, players, questions
+from handlers import auth, health, lobby, pages, players, questions
 from handlers.base import web_settings
 from services.bank_checks import BankChecks
 from settings import Settings
@@ -37,9 +39,12 @@ def make_game_app(
     connections: OpenConnections | None = None,
     latency: RevealLatency | None = None,
     report_queue: ReportQueue | None = None,
+    bus_state: Callable[[], str] = lambda: "local",
+    lag: health.LoopLag | None = None,
 ) -> tornado.web.Application:
     """The app; without a `mail_queue` sign-in answers that mail is unavailable. `connections`
-    lets the caller close the game channel's connections on shutdown."""
+    lets the caller close the game channel's connections on shutdown. `bus_state` and `lag`
+    feed /health (the bus's Bus.state; the loop's lag, sampled from the first ask if not given)."""
     deps = ChannelDeps(
         arena=arena,
         relay=relay,
@@ -65,7 +70,14 @@ def make_game_app(
     }
     with_limit = {"store": store, "daily_limit": settings.daily_submissions}
     with_checks = {**with_limit, "checks": BankChecks(store)}
+    with_vitals = {
+        "arena": arena,
+        "connections": deps.connections,
+        "bus_state": bus_state,
+        "lag": lag or health.LoopLag(),
+    }
     routes: list = [
+        (r"/health", health.HealthHandler, with_vitals),
         (r"/", pages.HomeHandler, with_boards),
         (r"/guest", pages.GuestHandler, with_boards),
         (r"/rules", pages.RulesHandler, with_store),

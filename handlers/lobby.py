@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tornado.web
 
-from bus.port import Relay
+from bus.port import BusUnavailable, Relay
 from handlers.base import BaseHandler
 from store.port import Store
 
@@ -12,7 +12,8 @@ USER_ID = r"[A-Za-z0-9_-]{1,64}"
 
 
 class OnlineHandler(BaseHandler):
-    """GET /online: {"players": how many have the game open now, in every process}."""
+    """GET /online: {"players": how many have the game open now, in every process}; 503 with
+    null while the bus is down."""
 
     def initialize(self, store: Store, relay: Relay) -> None:  # type: ignore[override]
         super().initialize(store)
@@ -20,7 +21,12 @@ class OnlineHandler(BaseHandler):
 
     async def get(self) -> None:
         self.set_header("Cache-Control", "no-store")
-        self.write({"players": await self.relay.online()})
+        try:
+            players: int | None = await self.relay.online()
+        except BusUnavailable:  # Redis away: nobody knows the count across processes now
+            self.set_status(503)
+            players = None
+        self.write({"players": players})
 
 
 class VersusHandler(BaseHandler):
