@@ -27,6 +27,9 @@ SOCKJS_SETTINGS = {
     "disconnect_delay": 5,
     "heartbeat_delay": 25,
     "jsessionid": False,
+    # Messages sent to a connection in one turn of the loop go out as one frame, one write
+    # (what one event tells a player: an attempt and the reveal, say).
+    "immediate_flush": False,
 }
 
 

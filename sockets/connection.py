@@ -88,7 +88,7 @@ class OpenConnections:
     async def close_all(self) -> None:
         """Close every connection and wait until each has left; used on shutdown."""
         for connection in list(self._live):
-            connection.session.close(*CLOSE_RESTART)
+            connection._close(CLOSE_RESTART)
         while self._leaving:
             await asyncio.gather(*self._leaving, return_exceptions=True)
 
@@ -272,7 +272,10 @@ class GameConnection(SockJSConnection):
         if message.get("type") == "reveal":
             self._time_reveal(message)
         if not self.is_closed:
-            self.send(protocol.encode(message))
+            # Encoded once, here (SockJSConnection.send would encode it again); the session
+            # queues it with everything else sent to this connection in the same turn of the
+            # loop and writes them as one frame (immediate_flush off, handlers/application.py).
+            self.session.send_jsonified(protocol.sockjs_encode(message))
 
     def _time_reveal(self, reveal: dict[str, Any]) -> None:
         read_at = self._attempted_at.pop((reveal.get("battle", ""), reveal.get("index", -1)), None)
@@ -282,6 +285,9 @@ class GameConnection(SockJSConnection):
             self._attempted_at.clear()
 
     def _close(self, reason: tuple[int, str]) -> None:
+        """Close with a SockJS close frame, after what is still queued for this connection
+        (the session would write its close frame first and drop the queue)."""
+        self.session.flush()
         self.session.close(*reason)
 
 

@@ -77,16 +77,21 @@ class _Guarded(tornado.web.RequestHandler):
         super().prepare()
 
 
-def sockjs_array(message: str | bytes) -> str:
-    """`message` as a SockJS array of frames. One that is not arrives as a single frame (its
-    text, or its JSON value) for the connection to refuse: sockjs-tornado would log a traceback
-    and drop the connection, or feed the connection something that is not a frame."""
+def sockjs_frames(message: str | bytes) -> list[Any]:
+    """The frames of a SockJS array, decoded once. One that is not an array arrives as a single
+    frame (its text, or its JSON value) for the connection to refuse: sockjs-tornado would log a
+    traceback and drop the connection, or feed the connection something that is not a frame."""
     text = message.decode(errors="replace") if isinstance(message, bytes) else message
     try:
         decoded = json.loads(text)
     except (ValueError, RecursionError):
-        return json.dumps([text])
-    return text if isinstance(decoded, list) else json.dumps([decoded])
+        return [text]
+    return decoded if isinstance(decoded, list) else [decoded]
+
+
+def sockjs_array(message: str | bytes) -> str:
+    """`message` as a SockJS array text, for xhr_send, whose handler decodes the body itself."""
+    return json.dumps(sockjs_frames(message))
 
 
 class _WebSocket(WebSocketTransport):
@@ -98,7 +103,10 @@ class _WebSocket(WebSocketTransport):
         super().open(session_id)
 
     def on_message(self, message: str | bytes) -> None:
-        super().on_message(sockjs_array(message) if message else message)
+        # The transport's own on_message would decode the array a second time; empty messages
+        # are ignored, as SockJS requires.
+        if message and self.session is not None:
+            self.session.on_messages(sockjs_frames(message))
 
 
 class _GuardedWebSocket(_Guarded, _WebSocket):

@@ -8,7 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sockets.protocol import Answer, Choose, Hello, Ping, Play, Pong, Unexpected, parse
+from sockets.protocol import (
+    Answer,
+    Choose,
+    Hello,
+    Ping,
+    Play,
+    Pong,
+    Unexpected,
+    encode,
+    parse,
+    sockjs_encode,
+)
 
 
 @pytest.mark.parametrize(
@@ -77,3 +88,19 @@ def test_parse_never_raises_on_any_text(frame):
 )
 def test_parse_never_raises_on_any_object(data):
     parse(json.dumps(data))
+
+
+@given(
+    st.dictionaries(
+        st.text(),
+        st.one_of(st.none(), st.booleans(), st.integers(-(2**53), 2**53), st.text()),
+        max_size=4,
+    )
+)
+def test_a_message_goes_into_a_sockjs_frame_as_sockjs_tornado_would_write_it(message):
+    # sockjs-tornado's own send() writes the message's text with the standard library's
+    # encoder; the frames must stay byte for byte the same with the encoding done once.
+    expected = json.dumps(encode(message), separators=(",", ":"))
+
+    assert sockjs_encode(message) == expected
+    assert json.loads(json.loads(sockjs_encode(message))) == message

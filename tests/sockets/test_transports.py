@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import socket
 import struct
@@ -31,6 +32,18 @@ def test_each_offered_transport_carries_the_game_channel(live_server, transport)
         await ann.send({"type": "ping", "t": 42})
 
         assert (await ann.expect("pong"))["t"] == 42
+        ann.close()
+
+    run(scenario())
+
+
+def test_what_one_turn_of_the_loop_tells_a_connection_goes_out_in_one_frame(live_server):
+    async def scenario() -> None:
+        ann = await player(live_server, "Ann")  # hello: the welcome, then the first ping
+
+        messages = [f for f in ann.raw_frames if f.startswith("a")][0]
+
+        assert [json.loads(m)["type"] for m in json.loads(messages[1:])] == ["welcome", "ping"]
         ann.close()
 
     run(scenario())
