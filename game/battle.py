@@ -15,7 +15,7 @@ late or duplicate answer yields a `Reject` effect and leaves the battle unchange
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 from game.answers import MAX_ANSWER_LENGTH, judge
@@ -149,15 +149,28 @@ def step(battle: Battle, event: Event, now: float) -> tuple[Battle, list[Effect]
     return out.done()
 
 
+_BATTLE_FIELDS = tuple(f.name for f in fields(Battle))
+
+
 class _Out:
-    """Collects the effects of one step and threads the battle value through it."""
+    """Collects the effects of one step and threads the battle value through it.
+
+    The battle is copied once, at the step's first change, and the step's later changes are
+    written into that copy, which nothing outside the step has seen yet: the battle passed in
+    never changes (step stays pure and replayable), and a step costs one copy of the battle
+    rather than one per change."""
 
     def __init__(self, battle: Battle) -> None:
         self.battle = battle
         self.effects: list[Effect] = []
+        self._copied = False
 
     def update(self, **changes: Any) -> None:
-        self.battle = replace(self.battle, **changes)
+        if not self._copied:
+            self.battle = _copy(self.battle)
+            self._copied = True
+        for name, value in changes.items():
+            object.__setattr__(self.battle, name, value)  # the step's own copy (see above)
 
     def set_round(self, round_: Round) -> None:
         rounds = list(self.battle.rounds)
@@ -190,6 +203,14 @@ class _Out:
 
     def done(self) -> tuple[Battle, list[Effect]]:
         return self.battle, self.effects
+
+
+def _copy(battle: Battle) -> Battle:
+    """A shallow copy of `battle` (dataclasses.replace would check and pass every field)."""
+    copy = object.__new__(Battle)
+    for name in _BATTLE_FIELDS:
+        object.__setattr__(copy, name, getattr(battle, name))
+    return copy
 
 
 def _on_phase_timeout(out: _Out, now: float) -> None:
