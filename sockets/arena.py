@@ -17,6 +17,7 @@ or, when there are none, ends them as aborted.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import random
 import time
@@ -135,7 +136,9 @@ class Arena:
         self._rng = rng or random.SystemRandom()
         self._battles: dict[str, Battle] = {}
         self._battle_of: dict[str, str] = {}  # user id -> the battle they sit in
-        self._timers: dict[str, dict[object, Event]] = {}
+        # battle id -> its timers: key -> (the IOLoop's handle, the event it fires)
+        self._timers: dict[str, dict[int, tuple[object, Event]]] = {}
+        self._timer_keys = itertools.count()
         self._outboxes: dict[str, Outbox] = {}
         self._deferred: dict[str, list[Event]] = {}  # waiting for the lease to be confirmed
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -196,6 +199,14 @@ class Arena:
                 protocol.Answer() | protocol.Alternatives() | protocol.Choose() | protocol.Rematch()
             ):
                 await self._to_battle(user.user_id, command)
+
+    def handles_now(self, user: Identity, command: protocol.Command) -> bool:
+        """Carry out at once a command for a battle this process runs, which needs no I/O;
+        False for any other command, which `handle` carries out."""
+        if isinstance(command, protocol.BattleCommand) and command.battle in self._battles:
+            self._in_battle(user.user_id, command)
+            return True
+        return False
 
     def _error(self, user_id: str, code: str, message: str, index: int | None = None) -> None:
         error: dict[str, Any] = {"type": "error", "code": code, "message": message}
@@ -428,7 +439,8 @@ class Arena:
             return
         self._battles[battle_id] = battle
         self._cancel_spent_timers(battle)
-        entry = ujson.dumps(event_entry(event, now))
+        # The log is there for another process to take the battle over; none could here.
+        entry = ujson.dumps(event_entry(event, now)) if self._custody.failover else ""
         self._custody.append(battle_id, entry, lambda: self._carry_out(battle_id, battle, effects))
 
     def _carry_out(self, battle_id: str, battle: Battle, effects: list[Effect]) -> None:
@@ -461,15 +473,18 @@ class Arena:
     def _schedule(self, battle_id: str, at: float, event: Event) -> None:
         if self._closing:
             return  # nothing more happens in a closing arena
-        loop = IOLoop.current()
-        timers = self._timers.setdefault(battle_id, {})
+        key = next(self._timer_keys)
+        # A bound method and plain values, no closure over the handle: a timer that fired or
+        # was cancelled leaves no reference cycle behind (sockets/collector.py).
+        handle = IOLoop.current().call_later(
+            max(0.0, at - self._clock()), self._fire, battle_id, key
+        )
+        self._timers.setdefault(battle_id, {})[key] = (handle, event)
 
-        def fire() -> None:
-            timers.pop(handle, None)
-            self._apply(battle_id, event)
-
-        handle = loop.call_later(max(0.0, at - self._clock()), fire)
-        timers[handle] = event
+    def _fire(self, battle_id: str, key: int) -> None:
+        timer = self._timers.get(battle_id, {}).pop(key, None)
+        if timer is not None:
+            self._apply(battle_id, timer[1])
 
     def _cancel_spent_timers(self, battle: Battle) -> None:
         """Cancel the timers that can no longer change the battle (a question closed early,
@@ -477,10 +492,10 @@ class Arena:
         timers = self._timers.get(battle.id)
         if not timers:
             return
-        for handle, event in list(timers.items()):
+        for key, (handle, event) in list(timers.items()):
             if not rules.can_change(battle, event):
                 IOLoop.current().remove_timeout(handle)
-                del timers[handle]
+                del timers[key]
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.ensure_future(coroutine)
@@ -520,7 +535,7 @@ class Arena:
     def _drop(self, battle_id: str) -> bool:
         """Stop running a battle here, its timers with it; False when it was not running."""
         battle = self._battles.pop(battle_id, None)
-        for handle in self._timers.pop(battle_id, {}):
+        for handle, _ in self._timers.pop(battle_id, {}).values():
             IOLoop.current().remove_timeout(handle)
         self._outboxes.pop(battle_id, None)
         self._deferred.pop(battle_id, None)
@@ -625,6 +640,11 @@ class Arena:
     def live_battles(self) -> int:
         return sum(1 for b in self._battles.values() if b.outcome is None)
 
+    @property
+    def running_battles(self) -> int:
+        """Battles this process runs, those ended and in their rematch window included."""
+        return len(self._battles)
+
     async def close(self) -> None:
         """Hand every battle to the other game processes when there are any; otherwise end
         every battle still being played as aborted and save each. Stops every timer.
@@ -650,7 +670,7 @@ class Arena:
         for battle_id in list(self._battles):  # saved as aborted: nothing left to take over
             await self._quietly(self._custody.end(battle_id), "end the custody of")
         for battle_id in list(self._timers):
-            for handle in self._timers.pop(battle_id):
+            for handle, _ in self._timers.pop(battle_id).values():
                 IOLoop.current().remove_timeout(handle)
 
     async def _others_take_over(self) -> bool:

@@ -118,6 +118,7 @@ class GameConnection(SockJSConnection):
         # reply never goes out before this connection can receive it.
         self._attached: asyncio.Future[bool] | None = None
         self._bucket = TokenBucket(RATE_PER_SECOND, RATE_BURST, time.monotonic())
+        self._waiting = 0  # commands handed to a task and not yet carried out
         # When each attempt of this connection was read: (battle, index) -> monotonic time.
         self._attempted_at: dict[tuple[str, int], float] = {}
         self._hello_timer: object | None = None
@@ -161,7 +162,29 @@ class GameConnection(SockJSConnection):
             case _:
                 if isinstance(command, protocol.Answer | protocol.Choose):
                     self._attempted_at[command.battle, command.index] = time.monotonic()
-                IOLoop.current().add_callback(self._handle, self._signing_in, command)
+                user = self._ready()
+                # A command for a battle this process runs is a plain call; any other, or one
+                # behind a command still waiting, waits its turn in a task.
+                if user is None or self._waiting or not self.deps.arena.handles_now(user, command):
+                    self._waiting += 1
+                    IOLoop.current().add_callback(self._in_turn, self._signing_in, command)
+
+    def _ready(self) -> Identity | None:
+        """The player, once hello is done and the relay delivers here; None before."""
+        attached = self._attached
+        if attached is None or not attached.done() or attached.cancelled():
+            return None
+        if attached.exception() is not None or not attached.result():  # the relay refused it
+            return None
+        return self.user
+
+    async def _in_turn(
+        self, signing_in: asyncio.Future[Identity | None], command: protocol.Command
+    ) -> None:
+        try:
+            await self._handle(signing_in, command)
+        finally:
+            self._waiting -= 1
 
     async def _handle(
         self, signing_in: asyncio.Future[Identity | None], command: protocol.Command
@@ -247,6 +270,7 @@ class GameConnection(SockJSConnection):
             IOLoop.current().remove_timeout(self._hello_timer)
         if self._pinger is not None:
             self._pinger.stop()
+            self._pinger = None  # it holds self._ping: a cycle left for the collector otherwise
         user = self.user
         leaving = asyncio.ensure_future(self._detach(user)) if user is not None else None
         self.deps.connections.closed(self, leaving)
