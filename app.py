@@ -27,6 +27,7 @@ from pathlib import Path
 
 import tornado.web
 from tornado.httpserver import HTTPServer
+from tornado.ioloop import PeriodicCallback
 
 from accounts import commands as account_commands
 from admin.application import make_admin_app
@@ -39,6 +40,7 @@ from handlers.health import LoopLag
 from ops.cluster import run_site
 from settings import Settings, load_settings
 from sockets.arena import Arena, ArenaConfig
+from sockets.collector import FREEZE_SECONDS, PauseLog, freeze_settled, settle
 from sockets.connection import OpenConnections
 from sockets.latency import RevealLatency
 from store.copying import copy_command
@@ -291,10 +293,17 @@ async def _serve(settings: Settings, *, whole_site: bool) -> int:
         bus_state=lambda: bus.state,
         lag=lag,
     )
+    settle()  # what start-up built stays out of every collection from here on
+    freezer = PeriodicCallback(freeze_settled, FREEZE_SECONDS * 1000)
+    freezer.start()
+    pauses = PauseLog(settings.collector_log) if settings.collector_log else None
     server = http_server(app, xheaders=settings.trusts_proxy_headers(settings.host))
     server.listen(settings.game_port, address=settings.host)
     log.info("game process on http://%s:%d/", settings.host, settings.game_port)
     await _until_stopped()
+    freezer.stop()
+    if pauses is not None:
+        pauses.close()
     log.info("shutting down: no new connections, finishing saves")
     server.stop()
     await arena.close()  # battles end as aborted and their players hear it

@@ -50,6 +50,8 @@ class Settings:
     # Believe X-Real-IP / X-Forwarded-For for the client's address (rate limits count by it).
     # None: only when the process listens on a loopback address, where nginx is the one calling.
     behind_proxy: bool | None = None
+    # A file where a game process writes each garbage-collector pause (bench/load.py reads it).
+    collector_log: Path | None = None
 
     def trusts_proxy_headers(self, host: str) -> bool:
         """Whether a process listening on `host` may take the client address from headers."""
@@ -88,6 +90,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "KWISSLE_SMTP_PASSWORD": ("smtp_password", str),
     "KWISSLE_SMTP_SECURITY": ("smtp_security", str),
     "KWISSLE_BEHIND_PROXY": ("behind_proxy", lambda v: v.lower() in ("1", "true", "yes")),
+    "KWISSLE_COLLECTOR_LOG": ("collector_log", Path),
 }
 # KWISSLE_TIMING="countdown=0.5,question=5,reveal=1" shortens a battle for demos and tests.
 _TIMING_ENV = "KWISSLE_TIMING"
