@@ -41,7 +41,7 @@ def test_what_one_turn_of_the_loop_tells_a_connection_goes_out_in_one_frame(live
     async def scenario() -> None:
         ann = await player(live_server, "Ann")  # hello: the welcome, then the first ping
 
-        messages = [f for f in ann.raw_frames if f.startswith("a")][0]
+        messages = next(f for f in ann.raw_frames if f.startswith("a"))
 
         assert [json.loads(m)["type"] for m in json.loads(messages[1:])] == ["welcome", "ping"]
         ann.close()
