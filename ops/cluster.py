@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from ops.local_redis import start_redis
+from ops.local_redis import RedisServer
 from ops.nginx_conf import CONF, ROOT, local_config
 from settings import Settings
 
@@ -106,7 +106,7 @@ class Site:
     out: TextIO
     logs: Path = field(init=False)
     redis_url: str = ""
-    redis: subprocess.Popen[bytes] | None = None
+    redis: RedisServer | None = None
     nginx: Child | None = None
     games: list[Child] = field(default_factory=list)
     others: list[Child] = field(default_factory=list)
@@ -122,7 +122,9 @@ class Site:
     def start(self) -> None:
         self.redis_url = self.settings.redis_url
         if not self.redis_url:
-            self.redis, self.redis_url = start_redis(self.settings.var_dir / "redis")
+            self.redis = RedisServer(self.settings.var_dir / "redis")
+            self.redis.start()
+            self.redis_url = self.redis.url
         env = self._env()
         app = [sys.executable, str(ROOT / "app.py")]
         for port in self.layout.games:
@@ -201,7 +203,7 @@ class Site:
 
     def restart_exited(self) -> None:
         """Start again each child that exited; raise when one keeps exiting or Redis died."""
-        if self.redis is not None and self.redis.poll() is not None:
+        if self.redis is not None and self.redis.exited():
             raise RuntimeError(f"redis-server exited; see {self.settings.var_dir / 'redis'}")
         for child in self.games + self.others + ([self.nginx] if self.nginx else []):
             if not child.exited():
@@ -220,8 +222,7 @@ class Site:
         for child in self.others:
             child.stop()
         if self.redis is not None:
-            self.redis.terminate()
-            self.redis.wait(STOP_SECONDS)
+            self.redis.stop()
 
 
 def nginx_binary() -> str | None:

@@ -1,7 +1,10 @@
-"""A redis-server of the site's own, for `app.py run --game-processes N` when no Redis is given.
+"""A redis-server of the site's own, for `app.py run --game-processes N` when no Redis is given,
+and for the tests and benches.
 
 It listens on a free port of 127.0.0.1 (never the machine's usual 6379, which may be someone
-else's), keeps nothing on disk (the bus needs no persistence) and stops with the site.
+else's), keeps nothing on disk (the bus needs no persistence), never evicts a key (a battle's
+log must not be dropped to make room), and can be stopped and started again on the same port,
+empty, as a restart without persistence leaves it.
 """
 
 from __future__ import annotations
@@ -51,28 +54,44 @@ def answers_ping(port: int) -> bool:
         return False
 
 
-def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start redis-server from PATH; returns the process and its URL once it answers PING.
-    Raises RuntimeError when there is no redis-server or it does not come up."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is not on PATH: install it or set KWISSLE_REDIS_URL")
-    folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    # noeviction: a battle's log must never be dropped to make room (docs/operations.md).
-    options = ["--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)]
-    options += ["--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"]
-    process = subprocess.Popen(
-        [binary, *options],
-        stdout=(folder / "redis.log").open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # the terminal's Ctrl-C is for the site, which stops Redis last
-    )
-    deadline = time.monotonic() + START_SECONDS
-    while not answers_ping(port):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log = (folder / "redis.log").read_text(errors="replace")
-            raise RuntimeError(f"redis-server did not start:\n{log}")
-        time.sleep(0.02)  # polling for the port to answer
-    return process, f"redis://127.0.0.1:{port}/0"
+class RedisServer:
+    """redis-server from PATH on a port of its own, writing its log into `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start it and return once it answers PING; raises RuntimeError when there is no
+        redis-server or it does not come up."""
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not on PATH (scripts/setup --dev installs it)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        log_path = self.folder / "redis.log"
+        options = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
+        options += ["--save", "", "--appendonly", "no", "--maxmemory-policy", "noeviction"]
+        self._process = subprocess.Popen(
+            [binary, *options],
+            stdout=log_path.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a terminal's Ctrl-C is for the site, which stops it last
+        )
+        deadline = time.monotonic() + START_SECONDS
+        while not answers_ping(self.port):
+            if self.exited() or time.monotonic() > deadline:
+                self.stop()
+                log = log_path.read_text(errors="replace")
+                raise RuntimeError(f"redis-server did not start:\n{log}")
+            time.sleep(0.02)  # polling for the port to answer
+
+    def exited(self) -> bool:
+        return self._process is not None and self._process.poll() is not None
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(10)
+            self._process = None
