@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 YOUNG_THRESHOLD = 10_000  # new objects between two young collections (Python's default: 700)
-FREEZE_SECONDS = 1.0
+FREEZE_SECONDS = 0.5
 
 
 def settle() -> None:
