@@ -39,8 +39,6 @@ class Bus:
     async def close(self) -> None:
         """Take this process out of Redis, publish what is queued, unsubscribe and disconnect;
         nothing to do in-process."""
-        if isinstance(self.custody, RedisCustody):
-            await self.custody.close()
         if self.link is not None:
             await self.link.close()
 

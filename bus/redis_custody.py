@@ -34,6 +34,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bus.custody import Claimed, Custody, Renewal, Roster
+from bus.redis_link import Member
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ class _Held:
     freed: bool = False  # its result is decided: its players are no longer marked as in it
 
 
-class RedisCustody(Custody):
+class RedisCustody(Custody, Member):
     def __init__(
         self,
         client: Redis,

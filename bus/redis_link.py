@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "kwissle:"
 HEARTBEAT_SECONDS = 1.0  # how often a process renews its registration
+CLOSE_SECONDS = 5.0  # a process leaving the bus waits no longer for Redis
 LAPSE_SECONDS = 4.0  # a registration not renewed for this long counts the process as gone
 # Commands wait for one of these connections rather than fail (redis-py's default pool raises
 # MaxConnectionsError at 100, which a burst of players arriving at once exceeded).
@@ -262,7 +263,18 @@ class Link:
 
     async def close(self) -> None:
         """Stop the heartbeat, let each member take back what it wrote, then publish what is
-        queued, unsubscribe and disconnect."""
+        queued, unsubscribe and disconnect; within CLOSE_SECONDS, so that a Redis that stopped
+        answering mid-way never keeps a stopping process from exiting."""
+        try:
+            async with asyncio.timeout(CLOSE_SECONDS):
+                await self._leave()
+        except TimeoutError:
+            log.warning("Redis did not see this process leave within %s s", CLOSE_SECONDS)
+        await self.publisher.close()
+        await self.subscriber.close()
+        await self.client.aclose()
+
+    async def _leave(self) -> None:
         if self._keeper is not None:
             self._keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -276,6 +288,3 @@ class Link:
                     pipe.srem(self.key("processes"), self.process)
                     pipe.delete(self.channel)
                     await pipe.execute()
-        await self.publisher.close()
-        await self.subscriber.close()
-        await self.client.aclose()

@@ -87,6 +87,12 @@ class RedisServer:
                 raise RuntimeError(f"redis-server did not start:\n{log}")
             time.sleep(0.02)  # polling for the port to answer
 
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise RuntimeError("redis-server is not running")
+        return self._process.pid
+
     def exited(self) -> bool:
         return self._process is not None and self._process.poll() is not None
 
