@@ -140,8 +140,9 @@ async def hears_takeover(front: Front, client: SockJSClient, battle: str) -> Non
     except Closed:
         pass
     seq = max(m["seq"] for m in client.received if m.get("battle") == battle and "seq" in m)
-    again = await SockJSClient(front.base_url).connect()
-    await again.send({"type": "hello", "token": client.token, "battle": battle, "seq": seq})  # type: ignore[attr-defined]
+    again = await SockJSClient(front.base_url).connect_again_until(TAKEOVER_SECONDS)
+    hello = {"type": "hello", "token": client.token, "battle": battle, "seq": seq}  # type: ignore[attr-defined]
+    await again.send(hello)
     try:
         await again.expect("snapshot", timeout=TAKEOVER_SECONDS)
     finally:

@@ -13,7 +13,7 @@ import json
 import uuid
 from typing import Any
 
-from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClosedError, websocket_connect
 
 TRANSPORTS = ("websocket", "xhr_streaming", "xhr_polling")
@@ -76,6 +76,22 @@ class SockJSClient:
             self._stream.add_done_callback(lambda f: f.cancelled() or f.exception())
         await asyncio.wait_for(self._opened.wait(), 10)
         return self
+
+    async def connect_again_until(self, seconds: float) -> SockJSClient:
+        """`connect` as the browser's client reconnects: while the way in answers 502 or 503
+        (nginx before it has found that a process died), again after a growing pause, for up
+        to `seconds`."""
+        pause, deadline = 0.1, asyncio.get_running_loop().time() + seconds
+        while True:
+            try:
+                return await self.connect()
+            except HTTPClientError as error:
+                if error.code not in (502, 503):
+                    raise
+                if asyncio.get_running_loop().time() + pause > deadline:
+                    raise
+            await asyncio.sleep(pause)  # the client's backoff, not a wait for a condition
+            pause = min(2 * pause, 1.0)
 
     async def _poll(self) -> None:
         while self.closed is None:

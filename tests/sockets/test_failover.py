@@ -76,8 +76,9 @@ def last_seq(client: SockJSClient, battle: str) -> int:
 
 
 async def resume(server: LiveServer, gone: SockJSClient, battle: str) -> SockJSClient:
-    """The player of `gone` reconnects to `server`, naming the last message of `battle` seen."""
-    client = await SockJSClient(server.base_url).connect()
+    """The player of `gone` reconnects to `server` (through nginx, again while it answers 502),
+    naming the last message of `battle` seen."""
+    client = await SockJSClient(server.base_url).connect_again_until(TAKEOVER_SECONDS)
     client.user_id = gone.user_id  # type: ignore[attr-defined]
     client.token = gone.token  # type: ignore[attr-defined]
     seq = last_seq(gone, battle)
