@@ -12,6 +12,7 @@ frame, which it refuses like any other.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from sockjs.tornado.transports import (
     XhrSendHandler,
     XhrStreamingTransport,
 )
+from tornado.ioloop import IOLoop
+from tornado.websocket import WebSocketClosedError
 
 from sockets.connection import OpenConnections
 
@@ -107,6 +110,22 @@ class _WebSocket(WebSocketTransport):
         # are ignored, as SockJS requires.
         if message and self.session is not None:
             self.session.on_messages(sockjs_frames(message))
+
+    def send_pack(self, message: str | bytes, binary: bool = False) -> None:
+        # As the transport's own, but a socket reset while its frame is written (or just
+        # before) is a closed connection like any other: the write's failure is taken here
+        # rather than logged as a task exception nobody retrieved.
+        try:
+            written = self.write_message(message, binary)
+        except (OSError, WebSocketClosedError):
+            IOLoop.current().add_callback(self.on_close)
+            return
+        written.add_done_callback(_retrieved)
+
+
+def _retrieved(write: asyncio.Future[None]) -> None:
+    if not write.cancelled():
+        write.exception()
 
 
 class _GuardedWebSocket(_Guarded, _WebSocket):
