@@ -91,12 +91,18 @@ def start_server(
             time.sleep(0.05)  # polling for the port to accept, not standing in for a condition
 
 
+# A stopping game process may wait up to 10 s for others to take its battles and 5 s to leave
+# Redis, then finishes its saves (deploy/kwissle-game@.service allows 45 s).
+STOP_SECONDS = 30
+
+
 def stop_server(server: LiveServer) -> None:
     server.process.terminate()
     try:
-        server.process.wait(10)
+        server.process.wait(STOP_SECONDS)
     except subprocess.TimeoutExpired:
         server.process.kill()
+        server.process.wait()
 
 
 @pytest.fixture(scope="session")
