@@ -27,6 +27,9 @@ class Method(StrEnum):
     CHOICE = "choice"
 
 
+_METHODS = {method.value: method for method in Method}  # a lookup; Method(value) costs more
+
+
 @dataclass(frozen=True, slots=True)
 class PlayerEntry:
     """A seat in a battle: who sat there and what they scored."""
@@ -64,7 +67,18 @@ class AttemptEntry:
 
     @classmethod
     def from_dict(cls, attempt: dict[str, Any]) -> AttemptEntry:
-        return cls(**{**attempt, "method": Method(attempt["method"])})
+        # Field by field, at half the cost of cls(**{...}): the fair-play review reads each
+        # player's latest battles back after every battle (some 400 attempts).
+        return cls(
+            attempt["user_id"],
+            _METHODS[attempt["method"]],
+            attempt["text"],
+            attempt["correct"],
+            attempt["reason"],
+            attempt["at_ms"],
+            attempt.get("points", 0),
+            attempt.get("typos", 0),
+        )
 
 
 @dataclass(frozen=True, slots=True)
