@@ -28,9 +28,8 @@ SOCKJS_SETTINGS = {
     "heartbeat_delay": 25,
     "jsessionid": False,
     # Messages sent to a connection in one turn of the loop go out as one frame, one write
-    # (what one event tells a player: an attempt and the reveal, say): the connections gather
-    # them (sockets/connection.py OpenConnections), so the session writes what it is handed.
-    "immediate_flush": True,
+    # (what one event tells a player: an attempt and the reveal, say).
+    "immediate_flush": False,
 }
 
 

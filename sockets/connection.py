@@ -61,37 +61,12 @@ class OpenConnections:
         self._live: dict[GameConnection, str] = {}  # connection -> client address
         self._per_address: Counter[str] = Counter()
         self._leaving: set[asyncio.Task[None]] = set()
-        # The SockJS frame elements sent to each connection in this turn of the loop, written
-        # by one callback at its end: one frame per connection, one callback for them all (one
-        # per connection, as sockjs-tornado's own queue takes, cost more than the writes).
-        self._unwritten: dict[GameConnection, list[str]] = {}
-
-    def queue(self, connection: GameConnection, element: str) -> None:
-        """`element` (protocol.sockjs_encode) goes to `connection` at the end of this turn."""
-        unwritten = self._unwritten
-        if not unwritten:
-            IOLoop.current().add_callback(self.write_all)
-        elements = unwritten.get(connection)
-        if elements is None:
-            unwritten[connection] = [element]
-        else:
-            elements.append(element)
-
-    def write_all(self) -> None:
-        unwritten, self._unwritten = self._unwritten, {}
-        for connection, elements in unwritten.items():
-            connection.write(elements)
-
-    def unwritten(self, connection: GameConnection) -> list[str] | None:
-        """What `connection` was sent this turn and is not written yet, taken off the queue."""
-        return self._unwritten.pop(connection, None)
 
     def opened(self, connection: GameConnection, address: str) -> None:
         self._live[connection] = address
         self._per_address[address] += 1
 
     def closed(self, connection: GameConnection, leaving: asyncio.Task[None] | None) -> None:
-        self._unwritten.pop(connection, None)
         address = self._live.pop(connection, None)
         if address is not None:
             self._per_address[address] -= 1
@@ -321,17 +296,10 @@ class GameConnection(SockJSConnection):
         if message.get("type") == "reveal":
             self._time_reveal(message)
         if not self.is_closed:
-            # Encoded once, here (SockJSConnection.send would encode it again), and written
-            # with everything else sent to this connection in the same turn of the loop as one
-            # frame (OpenConnections.queue).
-            self.deps.connections.queue(self, protocol.sockjs_encode(message))
-
-    def write(self, elements: list[str]) -> None:
-        """Write these SockJS frame elements as one frame (the session writes at once:
-        immediate_flush on, handlers/application.py), or queue them while a polling client
-        is between requests."""
-        if not self.is_closed:
-            self.session.send_jsonified(",".join(elements))
+            # Encoded once, here (SockJSConnection.send would encode it again); the session
+            # queues it with everything else sent to this connection in the same turn of the
+            # loop and writes them as one frame (immediate_flush off, handlers/application.py).
+            self.session.send_jsonified(protocol.sockjs_encode(message))
 
     def _time_reveal(self, reveal: dict[str, Any]) -> None:
         read_at = self._attempted_at.pop((reveal.get("battle", ""), reveal.get("index", -1)), None)
@@ -343,9 +311,6 @@ class GameConnection(SockJSConnection):
     def _close(self, reason: tuple[int, str]) -> None:
         """Close with a SockJS close frame, after what is still queued for this connection
         (the session would write its close frame first and drop the queue)."""
-        elements = self.deps.connections.unwritten(self)
-        if elements is not None:
-            self.write(elements)
         self.session.flush()
         self.session.close(*reason)
 
