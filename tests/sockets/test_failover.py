@@ -27,6 +27,7 @@ from tests.sockjs_client import Closed, SockJSClient
 # A seat is held long enough for a player whose process died to come back on another.
 TIMING = FAST_TIMING.replace("seat_hold=2", "seat_hold=15")
 TAKEOVER_SECONDS = 20  # a lease (3 s), a keep (1 s) and a loaded machine
+LIVE_BATTLES = 50  # played while every process is restarted in turn
 
 
 class Cluster:
@@ -223,9 +224,9 @@ def test_stopping_every_process_in_turn_hands_live_battles_over_and_loses_none(c
     async def scenario() -> None:
         first = cluster.servers[:]
         battles: list[tuple[SockJSClient, SockJSClient, str]] = []
-        for n in range(3):  # battle n runs on process n + 1, its second player's
-            a = await player(first[n], f"A{n}")
-            b = await player(first[(n + 1) % 3], f"B{n}")
+        for n in range(LIVE_BATTLES):  # battle n runs on process n % 3 + 1, its second player's
+            a = await player(first[(n + 2) % 3], f"A{n}")
+            b = await player(first[n % 3], f"B{n}")
             battles.append((a, b, await pair(a, b)))
         answering = asyncio.Event()  # nobody answers until every process has been stopped
         seats = [
